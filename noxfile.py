@@ -1,0 +1,73 @@
+"""The one entry point for every check of the template: `./noxw -s tests`, `-s lint`, `-s demo`.
+
+CI runs the same sessions. `./noxw` installs nox itself on first use; plain `nox` works as well.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["lint", "tests"]
+
+ROOT = Path(__file__).parent
+DEMO = ROOT / "demo"
+TORCH = "torch==2.13.0"
+
+
+def install_test_requirements(session: nox.Session) -> None:
+    """CPU torch first, then the template's test group (the rendered projects' libraries too)."""
+    session.install("--upgrade", "pip>=25.1")  # for --group
+    # CI points TORCH_INDEX_URL at PyTorch's CPU wheels; unset, pip's own configuration decides.
+    index = os.environ.get("TORCH_INDEX_URL")
+    session.install(TORCH, *(["--index-url", index] if index else []))
+    session.install("--group", "test")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Template tests: questions, renders of the answer matrix, rendered suites, sample data."""
+    install_test_requirements(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy over the template's own code."""
+    session.install("--upgrade", "pip>=25.1")
+    session.install("--group", "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Render the defaults into demo/ and run the rendered pipeline end to end, offline."""
+    install_test_requirements(session)
+    shutil.rmtree(DEMO, ignore_errors=True)
+    session.run("copier", "copy", "--defaults", "--quiet", "--vcs-ref=HEAD", str(ROOT), str(DEMO))
+    session.chdir(DEMO)
+    session.install("--no-deps", "-e", ".")
+    env = {
+        "HF_HUB_OFFLINE": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    package = "ticket_router"
+    session.run("python", "-m", f"{package}.data_register", env=env)
+    session.run("python", "-m", f"{package}.tiny_model", env=env)
+    session.run(
+        "python", "-m", f"{package}.train_model",
+        "--base-model", "artifacts/tiny-bert", "--epochs", "12", "--learning-rate", "3e-3",
+        env=env,
+    )  # fmt: skip
+    session.run("python", str(ROOT / "scripts" / "demo_predict.py"), "artifacts/model", env=env)
+    session.log(f"Rendered project: {DEMO}")
+    session.log(f"Registered dataset: {DEMO / 'artifacts' / 'dataset'}")
+    session.log(f"Trained model: {DEMO / 'artifacts' / 'model'}")
+    session.log(f"Serve it: cd {DEMO} && python -m {package}.app")

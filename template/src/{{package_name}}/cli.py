@@ -1,0 +1,34 @@
+"""What every stage's command line shares: one-line errors and a nonzero exit on bad input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+
+class UsageError(Exception):
+    """Bad input the user can fix. The message names the input and says how to fix it."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one line, like every other error of the stages."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def run(
+    parser: argparse.ArgumentParser,
+    stage: Callable[[argparse.Namespace], None],
+    argv: Sequence[str] | None,
+) -> int:
+    """Parse `argv`, run `stage` and turn a `UsageError` into one line on stderr and exit code 2."""
+    args = parser.parse_args(argv)
+    try:
+        stage(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0

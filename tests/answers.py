@@ -1,0 +1,81 @@
+"""Answer sets to render: the defaults plus a pairwise covering array of the choices.
+
+Every pair of values of any two factors appears in at least one answer set, which catches the
+interactions that break templates (a license with a Python version, a custom column name with
+no Space, ...) with a dozen renders instead of hundreds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+Answers = dict[str, Any]
+
+# Each factor has levels; a level is a readable tag (for test ids) and the answers it sets.
+FACTORS: dict[str, list[tuple[str, Answers]]] = {
+    "python": [(f"py{v}", {"python_version": v}) for v in ("3.11", "3.12", "3.13")],
+    "license": [
+        (name, {"license": name}) for name in ("Apache-2.0", "MIT", "BSD-3-Clause", "Proprietary")
+    ],
+    "visibility": [("private", {"private_repos": True}), ("public", {"private_repos": False})],
+    "space": [
+        ("space", {"deploy_space": True}),
+        ("space-t4", {"deploy_space": True, "space_hardware": "t4-small"}),
+        ("no-space", {"deploy_space": False}),
+    ],
+    "columns": [
+        ("text-label", {}),
+        ("body-team", {"text_column": "body", "label_column": "team"}),
+    ],
+    "name": [
+        ("short", {}),
+        # 40 characters: the longest package name the validator accepts, to catch line lengths.
+        (
+            "long-name",
+            {
+                "project_name": "Customer Support Message Routing Model X",
+                "hf_namespace": "acme-research-lab",
+            },
+        ),
+    ],
+}
+
+
+def _pairs(row: Sequence[int]) -> set[tuple[int, int, int, int]]:
+    return {(a, row[a], b, row[b]) for a, b in itertools.combinations(range(len(row)), 2)}
+
+
+def pairwise_rows(levels: Sequence[int]) -> list[tuple[int, ...]]:
+    """A small set of rows (level indices) in which every pair of levels occurs: greedy, seeded."""
+    uncovered = {
+        (a, i, b, j)
+        for a, b in itertools.combinations(range(len(levels)), 2)
+        for i in range(levels[a])
+        for j in range(levels[b])
+    }
+    candidates = list(itertools.product(*(range(n) for n in levels)))
+    rows: list[tuple[int, ...]] = []
+    while uncovered:
+        best = max(candidates, key=lambda row: len(_pairs(row) & uncovered))
+        rows.append(best)
+        uncovered -= _pairs(best)
+    return rows
+
+
+def answer_sets(factors: Mapping[str, list[tuple[str, Answers]]] = FACTORS) -> dict[str, Answers]:
+    """Readable id -> answers: "defaults" first, then one answer set per pairwise row."""
+    sets: dict[str, Answers] = {"defaults": {}}
+    names = list(factors)
+    for row in pairwise_rows([len(factors[n]) for n in names]):
+        tags, answers = [], {}
+        for name, level in zip(names, row, strict=True):
+            tag, values = factors[name][level]
+            tags.append(tag)
+            answers.update(values)
+        sets["-".join(tags)] = answers
+    return sets
+
+
+ANSWER_SETS = answer_sets()

@@ -1,0 +1,105 @@
+"""copier.yml: every question is well formed, computed values are right, bad answers are refused."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rendering import REPO, recorded_answers, render
+
+QUESTIONS: dict[str, dict[str, Any]] = {
+    name: spec
+    for name, spec in yaml.safe_load((REPO / "copier.yml").read_text()).items()
+    if not name.startswith("_")
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUESTIONS))
+def test_every_question_has_a_type_help_and_default(name: str) -> None:
+    spec = QUESTIONS[name]
+    assert spec["type"] in {"str", "bool", "int"}
+    assert len(spec["help"]) > 15
+    assert "default" in spec
+
+
+@pytest.mark.parametrize("name", sorted(n for n, s in QUESTIONS.items() if s["type"] != "bool"))
+def test_every_free_answer_is_validated(name: str) -> None:
+    spec = QUESTIONS[name]
+    assert "choices" in spec or "validator" in spec
+
+
+@pytest.mark.parametrize(
+    ("project_name", "slug", "package"),
+    [
+        ("Ticket Router", "ticket-router", "ticket_router"),
+        ("My  Cool_Project.v2", "my-cool-project-v2", "my_cool_project_v2"),
+        ("A", "a", "a"),
+    ],
+)
+def test_slug_and_package_name_are_computed_from_the_project_name(
+    tmp_path: Path, project_name: str, slug: str, package: str
+) -> None:
+    answers = recorded_answers(render(tmp_path / "p", {"project_name": project_name}))
+    assert answers["project_slug"] == slug
+    assert answers["package_name"] == package
+    assert answers["model_repo"] == slug
+    assert answers["dataset_repo"] == f"{slug}-data"
+    assert (tmp_path / "p" / "src" / package / "__init__.py").is_file()
+
+
+# Bad answer -> the phrase Copier's error must contain.
+BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
+    ({"project_name": ""}, "project name is empty"),
+    ({"project_name": "2 Fast"}, "must start with a letter"),
+    ({"project_name": "Emile's model!"}, "only letters, digits"),
+    ({"project_name": "x" * 61}, "keep it to 60 or fewer"),
+    ({"project_slug": "Ticket_Router"}, "not a valid slug"),
+    ({"project_slug": "ticket--router"}, "not a valid slug"),
+    ({"package_name": "1router"}, "not a valid package name"),
+    ({"package_name": "class"}, "is a Python keyword"),
+    ({"package_name": "datasets"}, "would shadow the Python module"),
+    ({"package_name": "transformers"}, "would shadow the Python module"),
+    ({"description": 'Say "hi"'}, "cannot contain double quotes"),
+    ({"description": "line one\nline two"}, "single line"),
+    ({"author_email": "not-an-email"}, "not an email address"),
+    ({"author_name": "   "}, "author name is empty"),
+    ({"hf_namespace": "-acme"}, "not a Hub user or organization name"),
+    ({"hf_namespace": "acme--lab"}, "not a Hub user or organization name"),
+    ({"hf_namespace": "acme/lab"}, "not a Hub user or organization name"),
+    ({"dataset_repo": "acme/data"}, "give only the repo name"),
+    ({"model_repo": "model.git"}, 'ends with ".git"'),
+    ({"model_repo": "my..model"}, 'contains "--" or ".."'),
+    ({"model_repo": "-model"}, "not a Hub repo name"),
+    ({"space_repo": "my space"}, "not a Hub repo name"),
+    ({"base_model": "https://huggingface.co/bert-base-uncased"}, "not a Hub model id"),
+    ({"base_model": "org/name/extra"}, "not a Hub model id"),
+    ({"text_column": "my text"}, "not a usable column name"),
+    ({"label_column": "text"}, "must differ from the text column"),
+    ({"copyright_year": 1900}, "not a plausible copyright year"),
+    ({"python_version": "3.9"}, "'3.9' is not in"),
+    ({"license": "GPL-3.0"}, "'GPL-3.0' is not in"),
+]
+
+
+@pytest.mark.parametrize(
+    ("answers", "phrase"),
+    BAD_ANSWERS,
+    ids=[f"{next(iter(a))}={next(iter(a.values()))!r}"[:50] for a, _ in BAD_ANSWERS],
+)
+def test_bad_answer_is_refused_with_a_message(
+    tmp_path: Path, answers: dict[str, Any], phrase: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(phrase)) as error:
+        render(tmp_path / "p", answers)
+    question = next(iter(answers))
+    assert f"'{question}'" in str(error.value)
+    assert not (tmp_path / "p").exists()
+
+
+def test_defaults_render_without_trust(tmp_path: Path) -> None:
+    # render() passes unsafe=False: a template needing --trust would raise UnsafeTemplateError.
+    project = render(tmp_path / "p")
+    assert (project / "src" / "ticket_router" / "data_register.py").is_file()

@@ -1,0 +1,147 @@
+"""Rendered projects: exact file sets, no template syntax left, and lint + types on every set."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from answers import ANSWER_SETS
+from rendering import REPO, recorded_answers, run, tool
+
+IDS = list(ANSWER_SETS)
+LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\{#")
+
+PACKAGE_MODULES = [
+    "__init__.py",
+    "app.py",
+    "cards.py",
+    "cli.py",
+    "config.py",
+    "data_register.py",
+    "hub.py",
+    "metrics.py",
+    "raw_data.py",
+    "staging.py",
+    "textnorm.py",
+    "tiny_model.py",
+    "train_model.py",
+]
+TESTS = [
+    "conftest.py",
+    "test_app.py",
+    "test_cli.py",
+    "test_data_register.py",
+    "test_pipeline.py",
+    "test_train_model.py",
+]
+# The local Hub is copied verbatim: every file git knows under template/tools/local-hub.
+LOCAL_HUB = (
+    run(
+        [
+            "git",
+            "ls-files",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "template/tools/local-hub",
+        ],
+        REPO,
+    )
+    .stdout.replace("template/", "", -1)
+    .split()
+)
+
+
+def expected_files(answers: dict[str, object]) -> set[str]:
+    package = answers["package_name"]
+    return {
+        ".copier-answers.yml",
+        ".gitignore",
+        "LICENSE",
+        "README.md",
+        "pyproject.toml",
+        "data/raw/support_tickets.csv",
+        *(f"src/{package}/{name}" for name in PACKAGE_MODULES),
+        *(f"tests/{name}" for name in TESTS),
+        *LOCAL_HUB,
+    }
+
+
+def files_of(project: Path) -> set[str]:
+    return {
+        p.relative_to(project).as_posix()
+        for p in project.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_file_set_is_exactly_the_expected_one(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    project = rendered(answer_set)
+    assert files_of(project) == expected_files(recorded_answers(project))
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_no_template_syntax_is_left(rendered: Callable[[str], Path], answer_set: str) -> None:
+    project = rendered(answer_set)
+    leftovers = [
+        f"{path}:{number}: {line.strip()}"
+        for path in sorted(files_of(project))
+        for number, line in enumerate((project / path).read_text().splitlines(), 1)
+        if LEFTOVER.search(line)
+    ]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_answers_file_records_the_answers(rendered: Callable[[str], Path], answer_set: str) -> None:
+    answers = recorded_answers(rendered(answer_set))
+    for name, value in ANSWER_SETS[answer_set].items():
+        assert answers[name] == value
+    assert answers["_src_path"]
+    assert "_commit" in answers
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_answers_reach_config_readme_and_license(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    project = rendered(answer_set)
+    answers = recorded_answers(project)
+    config = (project / "src" / answers["package_name"] / "config.py").read_text()
+    assert f'hf_namespace: str = "{answers["hf_namespace"]}"' in config
+    assert f'text_column: str = "{answers["text_column"]}"' in config
+    assert f"private_repos: bool = {answers['private_repos']}" in config
+    assert ("space_repo: str" in config) is answers["deploy_space"]
+    header = (project / "data" / "raw" / "support_tickets.csv").read_text().splitlines()[0]
+    assert header == f"{answers['text_column']},{answers['label_column']}"
+    license_text = (project / "LICENSE").read_text()
+    first_line = {
+        "Apache-2.0": "Apache License",
+        "MIT": "MIT License",
+        "BSD-3-Clause": "BSD 3-Clause License",
+        "Proprietary": "All rights reserved",
+    }[answers["license"]]
+    assert first_line in license_text.split("\n\n")[0]
+    pyproject = (project / "pyproject.toml").read_text()
+    assert f'requires-python = ">={answers["python_version"]}"' in pyproject
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_ruff_lint_and_format_pass(rendered: Callable[[str], Path], answer_set: str) -> None:
+    project = rendered(answer_set)
+    lint = run([tool("ruff"), "check", "--no-cache", "."], project)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    fmt = run([tool("ruff"), "format", "--check", "--no-cache", "."], project)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_mypy_passes(rendered: Callable[[str], Path], answer_set: str, mypy_cache: Path) -> None:
+    project = rendered(answer_set)
+    check = run([tool("mypy"), "--cache-dir", str(mypy_cache)], project)
+    assert check.returncode == 0, check.stdout + check.stderr
