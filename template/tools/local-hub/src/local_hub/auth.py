@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import HubError, bad_request, forbidden, repo_not_found, unauthorized
+from .errors import bad_request, forbidden, repo_not_found, unauthorized
 from .model import URL_PREFIXES, Repo, RepoRef
 
 # Protocol identifiers (RFC 8693), not credentials.
@@ -190,9 +190,3 @@ class Auth:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def raise_if_anonymous(principal: Principal, action: str) -> str:
-    if principal.user is None:
-        raise HubError(401, f"{action} needs a token: send 'Authorization: Bearer <token>'")
-    return principal.user

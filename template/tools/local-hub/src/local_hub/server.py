@@ -9,7 +9,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -18,7 +18,7 @@ from typing import Self
 from . import __version__
 from .app import App, Settings
 from .errors import HubError
-from .web import BodyReader, Request, Response, error_response
+from .web import BodyReader, FileBody, Request, Response, error_response
 
 logger = logging.getLogger("local_hub")
 
@@ -86,57 +86,59 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response)
 
     def _send(self, response: Response) -> None:
-        head_only = self.command == "HEAD"
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         if response.stream is not None:
-            self._send_stream(response.stream, head_only, "Content-Length" in response.headers)
+            if "Content-Length" not in response.headers:
+                # Length unknown: the end of the body is the end of the connection.
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            self._write(response.stream)
             return
         length = response.file.length if response.file else len(response.body)
         if "Content-Length" not in response.headers:
             self.send_header("Content-Length", str(length))
         self.end_headers()
-        if head_only:
-            return
-        if response.file is None:
-            self.wfile.write(response.body)
-            return
-        with response.file.path.open("rb") as handle:
-            handle.seek(response.file.offset)
-            remaining = response.file.length
-            while remaining > 0:
-                chunk = handle.read(min(_COPY_CHUNK, remaining))
-                if not chunk:
-                    break
-                self.wfile.write(chunk)
-                remaining -= len(chunk)
+        if response.file is not None:
+            self._write(_file_chunks(response.file))
+        else:
+            self._write(iter([response.body]))
 
-    def _send_stream(self, stream: Iterable[bytes], head_only: bool, sized: bool) -> None:
-        if not sized:
-            # Length unknown: the end of the body is the end of the connection.
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        if head_only:
-            return
+    def _write(self, chunks: Iterator[bytes]) -> None:
         try:
-            for chunk in stream:
+            if self.command == "HEAD":
+                return
+            for chunk in chunks:
                 self.wfile.write(chunk)
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
-            logger.debug("client closed a streamed response early")
+            logger.debug("client closed the connection during a response")
+            self.close_connection = True
         except ValueError:
             # The status line is gone; cutting the connection tells the client the body failed.
-            logger.exception("streamed response failed")
+            logger.exception("response body failed")
             self.close_connection = True
         finally:
-            close = getattr(stream, "close", None)
+            close = getattr(chunks, "close", None)
             if close is not None:
                 close()
 
     def log_message(self, format: str, *args: object) -> None:
         logger.info("%s %s", self.address_string(), _redact(format % args))
+
+
+def _file_chunks(body: FileBody) -> Iterator[bytes]:
+    with body.path.open("rb") as handle:
+        handle.seek(body.offset)
+        remaining = body.length
+        while remaining > 0:
+            chunk = handle.read(min(_COPY_CHUNK, remaining))
+            if not chunk:
+                raise ValueError(f"{body.path} is shorter than expected")
+            remaining -= len(chunk)
+            yield chunk
 
 
 def _redact(text: str) -> str:

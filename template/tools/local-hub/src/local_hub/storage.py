@@ -18,9 +18,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
-
-_COPY_CHUNK = 1024 * 1024
+from typing import Any
 
 
 class Storage:
@@ -113,9 +111,6 @@ class Storage:
         finally:
             tmp_path.unlink(missing_ok=True)
 
-    def open_blob(self, sha256: str) -> BinaryIO:
-        return self.blob_path(sha256).open("rb")
-
     # -- helpers -----------------------------------------------------------------------------
 
     def _write_atomic(self, target: Path, content: bytes) -> None:
@@ -142,13 +137,3 @@ def folder_size(folder: Path) -> int:
                 # Files come and go while a client writes the CAS; a vanished file counts 0.
                 continue
     return total
-
-
-def copy_chunks(source: BinaryIO, length: int) -> Iterator[bytes]:
-    remaining = length
-    while remaining > 0:
-        chunk = source.read(min(_COPY_CHUNK, remaining))
-        if not chunk:
-            return
-        remaining -= len(chunk)
-        yield chunk
