@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from local_hub.testing import HubClients, HubServerProcess
 
 SETUP_PRIVATE = """
@@ -98,3 +100,39 @@ def test_oidc_token_writes_only_its_repo(clients: HubClients, hub: HubServerProc
     assert "local-user/elsewhere" in out["other_message"]
     assert out["token"]
     assert out["token"] not in hub.output(), "the access token must never be logged"
+
+
+RESTRICTED = """
+import os
+from huggingface_hub import HfApi
+from huggingface_hub.errors import HfHubHTTPError
+
+def status(call):
+    try:
+        call()
+        return 200
+    except HfHubHTTPError as error:
+        return error.response.status_code
+    except Exception as error:  # the OIDC exchange wraps its HTTP error
+        cause = error.__cause__ or error
+        return getattr(getattr(cause, "response", None), "status_code", repr(error))
+
+report(status(lambda: HfApi().whoami()))
+"""
+
+
+# Test values, not credentials.
+RIGHT_TOKEN, WRONG_TOKEN = "the-right-token", "a-wrong-token"
+RIGHT_ID_TOKEN, WRONG_ID_TOKEN = "the-right-id-token", "a-wrong-id-token"
+
+
+def test_server_can_require_given_tokens(tmp_path: Path) -> None:
+    args = ["--token", RIGHT_TOKEN, "--oidc-subject-token", RIGHT_ID_TOKEN]
+    with HubServerProcess(tmp_path / "root", extra_args=args) as hub:
+        clients = HubClients(hub.url, home=tmp_path / "home", token=RIGHT_TOKEN)
+        assert clients.run(RESTRICTED) == 200
+        assert clients.run(RESTRICTED, token=WRONG_TOKEN) == 401
+        oidc = {"HF_OIDC_RESOURCE": "local-user/model", "HF_OIDC_ID_TOKEN": RIGHT_ID_TOKEN}
+        assert clients.run(RESTRICTED, token=None, extra_env=oidc) == 200
+        oidc["HF_OIDC_ID_TOKEN"] = WRONG_ID_TOKEN
+        assert clients.run(RESTRICTED, token=None, extra_env=oidc) == 401
