@@ -16,6 +16,7 @@ nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).parent
 DEMO = ROOT / "demo"
+LOCAL_HUB = ROOT / "template" / "tools" / "local-hub"
 TORCH = "torch==2.13.0"
 
 
@@ -43,6 +44,11 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    # The local Hub ships verbatim in every rendered project; it has its own tool configuration.
+    session.chdir(LOCAL_HUB)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy", "src")
 
 
 @nox.session
@@ -63,7 +69,8 @@ def demo(session: nox.Session) -> None:
     session.run("python", "-m", f"{package}.tiny_model", env=env)
     session.run(
         "python", "-m", f"{package}.train_model",
-        "--base-model", "artifacts/tiny-bert", "--epochs", "12", "--learning-rate", "3e-3",
+        "--base-model", "artifacts/tiny-bert", "--epochs", "20", "--learning-rate", "3e-3",
+        "--batch-size", "8",
         env=env,
     )  # fmt: skip
     session.run("python", str(ROOT / "scripts" / "demo_predict.py"), "artifacts/model", env=env)
