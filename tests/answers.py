@@ -19,7 +19,10 @@ FACTORS: dict[str, list[tuple[str, Answers]]] = {
     "license": [
         (name, {"license": name}) for name in ("Apache-2.0", "MIT", "BSD-3-Clause", "Proprietary")
     ],
-    "visibility": [("private", {"private_repos": True}), ("public", {"private_repos": False})],
+    "visibility": [
+        ("private", {"hub_visibility": "private"}),
+        ("public", {"hub_visibility": "public"}),
+    ],
     "space": [
         ("space", {"deploy_space": True}),
         ("space-t4", {"deploy_space": True, "space_hardware": "t4-small"}),

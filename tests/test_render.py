@@ -115,7 +115,7 @@ def test_answers_reach_config_readme_and_license(
     config = (project / "src" / answers["package_name"] / "config.py").read_text()
     assert f'hf_namespace: str = "{answers["hf_namespace"]}"' in config
     assert f'text_column: str = "{answers["text_column"]}"' in config
-    assert f"private_repos: bool = {answers['private_repos']}" in config
+    assert f'hub_visibility: str = "{answers["hub_visibility"]}"' in config
     assert ("space_repo: str" in config) is answers["deploy_space"]
     header = (project / "data" / "raw" / "support_tickets.csv").read_text().splitlines()[0]
     assert header == f"{answers['text_column']},{answers['label_column']}"
