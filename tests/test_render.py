@@ -32,6 +32,7 @@ TESTS = [
     "conftest.py",
     "test_app.py",
     "test_cli.py",
+    "test_conflict_markers.py",
     "test_data_register.py",
     "test_pipeline.py",
     "test_train_model.py",

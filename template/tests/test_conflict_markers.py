@@ -1,0 +1,92 @@
+"""No unresolved merge conflicts: `copier update` marks the ones it cannot merge, and so does git.
+
+A conflict left in a file is easy to commit and can still parse (a README, a YAML comment, a
+CSV row), so this test looks for the markers themselves, and for the `.rej` files that
+`copier update --conflict rej` leaves, in every text file of the project.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Built from parts so that this file does not contain the markers it looks for.
+OPENING, BASE, CLOSING = ("<" * 7 + " ", "|" * 7 + " ", ">" * 7 + " ")
+SEPARATOR = "=" * 7
+# Walked when the project is not (yet) a git repository of its own.
+SKIPPED_DIRS = {
+    ".git",
+    ".venv",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "__pycache__",
+    "artifacts",
+    ".local-hub",
+    ".gradio",
+    "build",
+    "dist",
+    "node_modules",
+}
+
+
+def project_files(root: Path) -> Iterator[Path]:
+    """Files git would commit (tracked, or new and not ignored); without git, all files."""
+    if (root / ".git").exists():
+        listing = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        yield from (root / name for name in listing.split("\0") if name)
+        return
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).parts
+        if path.is_file() and not SKIPPED_DIRS.intersection(relative[:-1]):
+            yield path
+
+
+def text_lines(path: Path) -> list[str]:
+    """The file's lines, or none for binary files and files deleted since the listing."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    if b"\0" in data[:8192]:
+        return []
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return []
+
+
+def conflict_markers(lines: list[str]) -> list[int]:
+    """1-based numbers of the lines that are conflict markers.
+
+    A line of seven `=` is also a Markdown heading underline, so it counts only in a file
+    that has an opening or closing marker too.
+    """
+    numbers = [n for n, line in enumerate(lines, 1) if line.startswith((OPENING, BASE, CLOSING))]
+    if numbers:
+        numbers += [n for n, line in enumerate(lines, 1) if line.rstrip() == SEPARATOR]
+    return sorted(numbers)
+
+
+def test_no_conflict_markers_or_rejected_hunks() -> None:
+    problems: list[str] = []
+    for path in project_files(PROJECT_ROOT):
+        name = path.relative_to(PROJECT_ROOT).as_posix()
+        if name.endswith(".rej"):
+            problems.append(f"{name}: rejected hunks of an update; apply them by hand, then delete")
+            continue
+        lines = text_lines(path)
+        problems += [f"{name}:{n}: {lines[n - 1]}" for n in conflict_markers(lines)]
+    if problems:
+        # pytest.fail, not assert: an assertion message is cut after a few lines.
+        pytest.fail("Unresolved merge conflicts:\n" + "\n".join(problems), pytrace=False)

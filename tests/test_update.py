@@ -1,0 +1,424 @@
+"""`copier update` from the first release to the work tree, as a user's project would get it.
+
+A temporary clone of this repository holds two releases: `v0.1.0` (the first release) and the
+work tree as it is on disk, committed and tagged as the next release. Projects rendered from
+0.1.0 are committed, edited like users edit them, and updated; the result must be exactly what
+a fresh render of the new release gives, plus the user's edits, with the renamed answer migrated.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+import yaml
+from copier import run_copy, run_update
+from copier.errors import UnsafeTemplateError
+from packaging.version import Version
+from rendering import REPO, recorded_answers, run
+
+# The first release; tests tag it themselves, because a fresh clone may carry no tags.
+RELEASE_0_1_0 = "ecf3e764c1af5907bffc633789bfc5d6e7049826"
+MIGRATION = REPO / "migrations" / "hub_visibility_from_private_repos.py"
+# Paths that updates never touch (`_exclude` on update in copier.yml): the project owns them.
+PROJECT_OWNED = ("data/raw/",)
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "template-tests@example.com",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "template-tests@example.com",
+}
+
+# How the project's conflict check names a marker: "path:line: <marker line>".
+MARKER_REPORT = re.compile(r"^(\S+):\d+: (?:<{7}|={7}|>{7})", re.MULTILINE)
+
+CHECK = "tests/test_conflict_markers.py"
+
+Snapshot = dict[str, bytes]
+Edit = Callable[[Path], None]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def git(*args: str, cwd: Path) -> str:
+    result = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_IDENTITY},
+        check=False,
+    )
+    if result.returncode:
+        raise AssertionError(f"git {' '.join(args)} failed in {cwd}:\n{result.stderr}")
+    return result.stdout
+
+
+def release_under_test() -> str:
+    """The version the work tree is tagged as: at least every migration's, so all of them run."""
+    settings = yaml.safe_load((REPO / "copier.yml").read_text())
+    versions = [Version(str(m["version"])) for m in settings.get("_migrations", [])]
+    return str(max([Version("0.2.0"), *versions]))
+
+
+def release_clone(destination: Path) -> Path:
+    """A clone of this repository with `v0.1.0` and the work tree tagged as the next release."""
+    git("clone", "--quiet", "--no-checkout", str(REPO), str(destination), cwd=REPO)
+    if subprocess.run(
+        ["git", "cat-file", "-e", f"{RELEASE_0_1_0}^{{commit}}"], cwd=destination, check=False
+    ).returncode:
+        # A shallow CI checkout: fetch the release commit from where the repository came from.
+        origin = git("remote", "get-url", "origin", cwd=REPO).strip()
+        fetched = subprocess.run(
+            ["git", "fetch", "--quiet", "--depth=1", origin, RELEASE_0_1_0],
+            cwd=destination,
+            capture_output=True,
+            check=False,
+        )
+        if fetched.returncode:
+            pytest.fail(
+                f"the update tests need the 0.1.0 release commit {RELEASE_0_1_0}, which this "
+                "clone lacks and could not fetch; run `git fetch --unshallow` and retry"
+            )
+    for tag in git("tag", "--list", cwd=destination).split():
+        git("tag", "--delete", tag, cwd=destination)
+    git("tag", "v0.1.0", RELEASE_0_1_0, cwd=destination)
+    # The work tree as it is on disk, uncommitted changes included (what `render()` renders).
+    git(f"--work-tree={REPO}", "add", "--all", cwd=destination)
+    git("commit", "--quiet", "--allow-empty", "--no-verify", "-m", "Work tree", cwd=destination)
+    git("reset", "--quiet", "--hard", cwd=destination)
+    git("tag", f"v{release_under_test()}", cwd=destination)
+    return destination
+
+
+def copy(template: Path, ref: str, destination: Path, answers: dict[str, Any]) -> Path:
+    run_copy(
+        str(template),
+        str(destination),
+        data=answers,
+        defaults=True,
+        vcs_ref=ref,
+        quiet=True,
+        unsafe=False,
+    )
+    return destination
+
+
+def commit_all(project: Path, message: str) -> None:
+    if not (project / ".git").exists():
+        git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--no-verify", "-m", message, cwd=project)
+
+
+def update(
+    project: Path,
+    *,
+    unsafe: bool = True,
+    conflict: Literal["inline", "rej"] = "inline",
+    answers_file: str | None = None,
+) -> None:
+    """`copier update --defaults --trust --vcs-ref HEAD` (`--trust` only when `unsafe`)."""
+    run_update(
+        str(project),
+        answers_file=answers_file,
+        defaults=True,
+        overwrite=True,
+        unsafe=unsafe,
+        vcs_ref="HEAD",
+        quiet=True,
+        conflict=conflict,
+    )
+
+
+def snapshot(project: Path) -> Snapshot:
+    return {
+        path.relative_to(project).as_posix(): path.read_bytes()
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+def without_commit(answers_file: bytes) -> dict[str, Any]:
+    answers: dict[str, Any] = yaml.safe_load(answers_file)
+    answers.pop("_commit")
+    return answers
+
+
+def assert_same_tree(actual: Snapshot, expected: Snapshot) -> None:
+    assert sorted(actual) == sorted(expected)
+    answers = ".copier-answers.yml"
+    assert without_commit(actual[answers]) == without_commit(expected[answers])
+    differing = [p for p in expected if p != answers and actual[p] != expected[p]]
+    assert differing == []
+
+
+def owned_by_project(path: str) -> bool:
+    return path.startswith(PROJECT_OWNED)
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not in {path} exactly once"
+    path.write_text(text.replace(old, new))
+
+
+def conflict_check(project: Path) -> subprocess.CompletedProcess[str]:
+    """The project's own conflict check; without conftest, which imports the package and so
+    cannot load while a Python file holds markers."""
+    return run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--noconftest", CHECK],
+        project,
+    )
+
+
+def unmerged(project: Path) -> set[str]:
+    return {line.split("\t")[1] for line in git("ls-files", "--unmerged", cwd=project).splitlines()}
+
+
+# ---------------------------------------------------------------- the migration script
+
+
+def answers_text(**answers: object) -> str:
+    header = "# Answers given to copier-hf-mlops; `copier update` reads them.\n"
+    return header + yaml.safe_dump({"_commit": "v0.1.0", "project_name": "X", **answers})
+
+
+def migrate(path: Path) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, str(MIGRATION), str(path)], path.parent)
+
+
+@pytest.mark.parametrize(("private", "visibility"), [(True, "private"), (False, "public")])
+def test_migration_turns_private_repos_into_hub_visibility(
+    tmp_path: Path, private: bool, visibility: str
+) -> None:
+    path = tmp_path / ".copier-answers.yml"
+    path.write_text(answers_text(private_repos=private))
+    result = migrate(path)
+    assert result.returncode == 0, result.stderr
+    assert f"hub_visibility: {visibility}" in result.stdout
+    migrated = path.read_text()
+    assert migrated.startswith("# Answers given to copier-hf-mlops")
+    answers = yaml.safe_load(migrated)
+    assert answers == {"_commit": "v0.1.0", "project_name": "X", "hub_visibility": visibility}
+
+
+def test_migration_run_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
+    path = tmp_path / ".copier-answers.yml"
+    path.write_text(answers_text(private_repos=False))
+    assert migrate(path).returncode == 0
+    once = path.read_text()
+    again = migrate(path)
+    assert again.returncode == 0
+    assert "nothing to migrate" in again.stdout
+    assert path.read_text() == once
+
+
+def test_migration_keeps_a_hub_visibility_that_is_already_there(tmp_path: Path) -> None:
+    path = tmp_path / ".copier-answers.yml"
+    path.write_text(answers_text(private_repos=True, hub_visibility="public"))
+    assert migrate(path).returncode == 0
+    assert yaml.safe_load(path.read_text())["hub_visibility"] == "public"
+    assert "private_repos" not in path.read_text()
+
+
+def test_migration_refuses_an_answer_that_is_not_true_or_false(tmp_path: Path) -> None:
+    path = tmp_path / ".copier-answers.yml"
+    path.write_text(answers_text(private_repos="maybe"))
+    before = path.read_text()
+    result = migrate(path)
+    assert result.returncode == 1
+    assert "private_repos is 'maybe', expected true or false" in result.stderr
+    assert path.read_text() == before
+
+
+def test_migration_names_a_missing_answers_file(tmp_path: Path) -> None:
+    result = migrate(tmp_path / ".copier-answers.yml")
+    assert result.returncode == 1
+    assert "no answers file at" in result.stderr
+
+
+def test_every_migration_is_versioned_after_the_first_release_and_its_script_exists() -> None:
+    settings = yaml.safe_load((REPO / "copier.yml").read_text())
+    assert settings["_migrations"]
+    for migration in settings["_migrations"]:
+        assert Version(str(migration["version"])) > Version("0.1.0")
+        script = migration["command"][1].replace("{{ _copier_conf.src_path }}/", "")
+        assert (REPO / script).is_file(), script
+
+
+# ---------------------------------------------------------------- updating projects
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return release_clone(tmp_path_factory.mktemp("template") / "copier-hf-mlops")
+
+
+def project_from_first_release(
+    template: Path, destination: Path, answers: dict[str, Any] | None = None
+) -> Path:
+    project = copy(template, "v0.1.0", destination, answers or {})
+    assert recorded_answers(project)["_commit"] == "v0.1.0"
+    commit_all(project, "Start from copier-hf-mlops 0.1.0")
+    return project
+
+
+def expected_after_update(
+    template: Path, project_before: Snapshot, destination: Path, edit: Edit | None = None
+) -> Snapshot:
+    """A fresh render of the new release with the same answers and edits; the project's own
+    files (raw data) as they were before the update."""
+    answers = without_commit(project_before[".copier-answers.yml"])
+    answers = {k: v for k, v in answers.items() if not k.startswith("_")}
+    if "private_repos" in answers:
+        answers["hub_visibility"] = "private" if answers.pop("private_repos") else "public"
+    fresh = copy(template, "HEAD", destination, answers)
+    if edit:
+        edit(fresh)
+    expected = {p: b for p, b in snapshot(fresh).items() if not owned_by_project(p)}
+    expected.update({p: b for p, b in project_before.items() if owned_by_project(p)})
+    return expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("private_repos", "visibility"), [(False, "public"), (True, "private")])
+def test_untouched_project_updates_to_exactly_a_fresh_render_with_the_answer_migrated(
+    template: Path, tmp_path: Path, private_repos: bool, visibility: str
+) -> None:
+    project = project_from_first_release(
+        template, tmp_path / "project", {"private_repos": private_repos}
+    )
+    before = snapshot(project)
+
+    update(project)
+
+    assert list(project.rglob("*.rej")) == []
+    assert unmerged(project) == set()
+    answers = recorded_answers(project)
+    assert answers["_commit"] == f"v{release_under_test()}"
+    assert answers["hub_visibility"] == visibility
+    assert "private_repos" not in answers
+    config = (project / "src" / "ticket_router" / "config.py").read_text()
+    assert f'hub_visibility: str = "{visibility}"' in config
+    assert_same_tree(snapshot(project), expected_after_update(template, before, tmp_path / "fresh"))
+    check = conflict_check(project)
+    assert check.returncode == 0, check.stdout
+
+
+HELPER = '''
+
+def is_internal_note(text: str) -> bool:
+    """Tickets our agents wrote to each other, which the classifier should never see."""
+    return text.startswith("[internal]")
+'''
+NEW_ROW = (
+    '"My invoice shows the yearly price but I chose monthly billing, please fix it.",billing\n'
+)
+NEW_FILE = "\n".join(
+    [
+        '{"text": "The courier left my parcel at the wrong house again.", "label": "shipping"}',
+        '{"text": "I was charged twice for the same order this morning.", "label": "billing"}',
+        "",
+    ]
+)
+
+
+def edit_code_and_data(project: Path) -> None:
+    """What a team does in its first weeks: a helper, another default, more labelled data."""
+    module = project / "src" / "ticket_router" / "data_register.py"
+    replace_once(module, "\n\ndef clean(", f"{HELPER}\n\ndef clean(")
+    replace_once(
+        module,
+        'type=Path, default=SETTINGS.dataset_dir, help="(default: %(default)s)"',
+        'type=Path, default=Path("artifacts/registered"), help="(default: %(default)s)"',
+    )
+    with (project / "data" / "raw" / "support_tickets.csv").open("a") as sample:
+        sample.write(NEW_ROW)
+    (project / "data" / "raw" / "more_tickets.jsonl").write_text(NEW_FILE)
+
+
+@pytest.mark.slow
+def test_edits_to_stage_code_and_raw_data_survive_and_the_project_suite_passes(
+    template: Path, tmp_path: Path
+) -> None:
+    project = project_from_first_release(template, tmp_path / "project")
+    edit_code_and_data(project)
+    commit_all(project, "Our own helper, default and data")
+    before = snapshot(project)
+
+    update(project)
+
+    assert list(project.rglob("*.rej")) == []
+    assert unmerged(project) == set()
+    module = (project / "src" / "ticket_router" / "data_register.py").read_text()
+    assert "def is_internal_note(text: str) -> bool:" in module
+    assert 'default=Path("artifacts/registered")' in module
+    assert (project / "data" / "raw" / "support_tickets.csv").read_text().endswith(NEW_ROW)
+    assert (project / "data" / "raw" / "more_tickets.jsonl").read_text() == NEW_FILE
+    expected = expected_after_update(template, before, tmp_path / "fresh", edit_code_and_data)
+    assert_same_tree(snapshot(project), expected)
+    suite = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        project,
+        PYTHONPATH=str(project / "src"),
+    )
+    assert suite.returncode == 0, suite.stdout[-5000:] + suite.stderr[-2000:]
+    assert " passed" in suite.stdout
+
+
+@pytest.mark.slow
+def test_replaced_sample_data_is_not_brought_back(template: Path, tmp_path: Path) -> None:
+    project = project_from_first_release(template, tmp_path / "project")
+    (project / "data" / "raw" / "support_tickets.csv").unlink()
+    (project / "data" / "raw" / "tickets.jsonl").write_text(NEW_FILE)
+    commit_all(project, "Our own data instead of the sample")
+
+    update(project)
+
+    assert sorted(p.name for p in (project / "data" / "raw").iterdir()) == ["tickets.jsonl"]
+
+
+@pytest.mark.slow
+def test_edit_that_clashes_with_a_template_change_gets_conflict_markers_the_check_reports(
+    template: Path, tmp_path: Path
+) -> None:
+    project = project_from_first_release(template, tmp_path / "project")
+    config = project / "src" / "ticket_router" / "config.py"
+    # 0.2.0 replaced this very line with `hub_visibility`.
+    replace_once(
+        config,
+        "    private_repos: bool = True\n",
+        "    private_repos: bool = False  # we publish everything we train\n",
+    )
+    commit_all(project, "Publish in the open")
+
+    update(project, conflict="inline")
+
+    lines = config.read_text().splitlines()
+    opening = lines.index("<<<<<<< before updating")
+    assert "    private_repos: bool = False  # we publish everything we train" in lines[opening:]
+    assert ">>>>>>> after updating" in lines[opening:]
+    assert unmerged(project) == {"src/ticket_router/config.py"}
+    assert list(project.rglob("*.rej")) == []
+    check = conflict_check(project)
+    assert check.returncode == 1
+    assert f"src/ticket_router/config.py:{opening + 1}: <<<<<<< before updating" in check.stdout
+    reported = set(MARKER_REPORT.findall(check.stdout))
+    assert reported == {"src/ticket_router/config.py"}
+
+
+@pytest.mark.slow
+def test_update_across_a_migration_needs_trust(template: Path, tmp_path: Path) -> None:
+    project = project_from_first_release(template, tmp_path / "project")
+    with pytest.raises(UnsafeTemplateError, match="migrations"):
+        update(project, unsafe=False)
+    assert recorded_answers(project)["_commit"] == "v0.1.0"
+    assert git("status", "--porcelain", cwd=project) == ""
