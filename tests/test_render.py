@@ -59,6 +59,7 @@ def expected_files(answers: dict[str, object]) -> set[str]:
     package = answers["package_name"]
     return {
         ".copier-answers.yml",
+        ".github/workflows/template-update.yml",
         ".gitignore",
         "LICENSE",
         "README.md",
