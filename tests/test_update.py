@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +20,7 @@ from typing import Any, Literal
 import pytest
 import yaml
 from copier import run_copy, run_update
-from copier.errors import UnsafeTemplateError
+from copier.errors import ShallowCloneWarning, UnsafeTemplateError
 from packaging.version import Version
 from rendering import REPO, recorded_answers, run
 
@@ -69,7 +70,11 @@ def release_under_test() -> str:
 
 
 def release_clone(destination: Path) -> Path:
-    """A clone of this repository with `v0.1.0` and the work tree tagged as the next release."""
+    """A clone of this repository with `v0.1.0` and the work tree tagged as the next release.
+
+    In a shallow CI checkout the clone is shallow too; Copier warns about that, harmlessly:
+    rendering needs the two tagged commits only, not the history between them.
+    """
     git("clone", "--quiet", "--no-checkout", str(REPO), str(destination), cwd=REPO)
     if subprocess.run(
         ["git", "cat-file", "-e", f"{RELEASE_0_1_0}^{{commit}}"], cwd=destination, check=False
@@ -99,15 +104,17 @@ def release_clone(destination: Path) -> Path:
 
 
 def copy(template: Path, ref: str, destination: Path, answers: dict[str, Any]) -> Path:
-    run_copy(
-        str(template),
-        str(destination),
-        data=answers,
-        defaults=True,
-        vcs_ref=ref,
-        quiet=True,
-        unsafe=False,
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShallowCloneWarning)
+        run_copy(
+            str(template),
+            str(destination),
+            data=answers,
+            defaults=True,
+            vcs_ref=ref,
+            quiet=True,
+            unsafe=False,
+        )
     return destination
 
 
@@ -126,16 +133,18 @@ def update(
     answers_file: str | None = None,
 ) -> None:
     """`copier update --defaults --trust --vcs-ref HEAD` (`--trust` only when `unsafe`)."""
-    run_update(
-        str(project),
-        answers_file=answers_file,
-        defaults=True,
-        overwrite=True,
-        unsafe=unsafe,
-        vcs_ref="HEAD",
-        quiet=True,
-        conflict=conflict,
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShallowCloneWarning)
+        run_update(
+            str(project),
+            answers_file=answers_file,
+            defaults=True,
+            overwrite=True,
+            unsafe=unsafe,
+            vcs_ref="HEAD",
+            quiet=True,
+            conflict=conflict,
+        )
 
 
 def snapshot(project: Path) -> Snapshot:
