@@ -22,6 +22,7 @@ PACKAGE_MODULES = [
     "data_register.py",
     "hub.py",
     "metrics.py",
+    "promote.py",
     "raw_data.py",
     "staging.py",
     "textnorm.py",
@@ -30,11 +31,13 @@ PACKAGE_MODULES = [
 ]
 TESTS = [
     "conftest.py",
+    "publish_flow.py",
     "test_app.py",
     "test_cli.py",
     "test_conflict_markers.py",
     "test_data_register.py",
     "test_pipeline.py",
+    "test_publish.py",
     "test_train_model.py",
 ]
 # The local Hub is copied verbatim: every file git knows under template/tools/local-hub.
@@ -63,10 +66,13 @@ def expected_files(answers: dict[str, object]) -> set[str]:
         ".gitignore",
         "LICENSE",
         "README.md",
+        "noxfile.py",
         "pyproject.toml",
         "data/raw/support_tickets.csv",
         *(f"src/{package}/{name}" for name in PACKAGE_MODULES),
         *(f"tests/{name}" for name in TESTS),
+        "tools/rehearse.py",
+        *([f"src/{package}/deploy.py"] if answers["deploy_space"] else []),
         *LOCAL_HUB,
     }
 

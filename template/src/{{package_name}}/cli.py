@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 
@@ -32,3 +34,14 @@ def run(
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def write_outputs(**values: str) -> None:
+    """Append `key=value` lines to $GITHUB_OUTPUT when a workflow step runs this stage.
+
+    Workflows (and the offline rehearsal) read published tags and commits from there.
+    """
+    path = os.environ.get("GITHUB_OUTPUT")
+    if path:
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.writelines(f"{key}={value}\n" for key, value in values.items())

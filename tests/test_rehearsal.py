@@ -1,0 +1,112 @@
+"""A freshly rendered project's one-command rehearsal leaves a readable, fully linked release.
+
+After `nox -s rehearse`, the local Hub's state is served again and walked with the public
+clients only: Space variables -> model revision -> model card -> dataset revision and code
+commit -> dataset card -> the raw data's hash.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rendering import REPO, render, run
+
+sys.path.insert(0, str(REPO / "template" / "tools" / "local-hub" / "src"))
+from local_hub.testing import HubClients, HubServerProcess
+
+READ_BACK = """
+from huggingface_hub import DatasetCard, HfApi, ModelCard, hf_hub_download
+
+api = HfApi()
+space, model, dataset = SPACE, MODEL, DATASET
+variables = {k: v.value for k, v in api.get_space_variables(space).items()}
+served = variables["MODEL_REVISION"]
+model_refs = {t.name: t.target_commit for t in api.list_repo_refs(model).tags}
+data_refs = {t.name: t.target_commit for t in api.list_repo_refs(dataset, repo_type="dataset").tags}
+model_card = ModelCard.load(hf_hub_download(model, "README.md", revision=served))
+dataset_commit = model_card.data.eval_results[0].dataset_revision
+dataset_card = hf_hub_download(dataset, "README.md", repo_type="dataset", revision=dataset_commit)
+report({
+    "variables": variables,
+    "model_refs": model_refs,
+    "data_refs": data_refs,
+    "space_commits": [c.commit_id for c in api.list_repo_commits(space, repo_type="space")],
+    "model_card": model_card.content,
+    "dataset_card": DatasetCard.load(dataset_card).content,
+})
+"""
+
+
+def table_value(card: str, row: str) -> str:
+    match = re.search(rf"^\| {re.escape(row)} \| `([^`]*)` \|$", card, re.MULTILINE)
+    assert match, f"no '{row}' row in the card"
+    return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def rehearsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    project = render(tmp_path_factory.mktemp("rehearsal") / "project")
+    author = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com"}
+    author |= {"GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com"}
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "Start"]):
+        assert run(command, project, **author).returncode == 0
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = run([sys.executable, "-m", "nox", "-s", "rehearse"], project, **env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    namespace = answers["hf_namespace"]
+    ids = {
+        "SPACE": f"{namespace}/{answers['space_repo']}",
+        "MODEL": f"{namespace}/{answers['model_repo']}",
+        "DATASET": f"{namespace}/{answers['dataset_repo']}",
+    }
+    state = project / "artifacts" / "rehearsal" / "hub"
+    with HubServerProcess(state, log_path=state.parent / "read-back.log") as server:
+        clients = HubClients(server.url, home=tmp_path_factory.mktemp("hf-home"))
+        code = "".join(f"{name} = {value!r}\n" for name, value in ids.items()) + READ_BACK
+        landed: dict[str, Any] = clients.run(code)
+    return {**landed, "head": head, "stdout": result.stdout, "project": project}
+
+
+@pytest.mark.slow
+def test_rehearsal_leaves_data_tag_model_tag_prod_and_a_space_commit(
+    rehearsed: dict[str, Any],
+) -> None:
+    assert set(rehearsed["data_refs"]) == {"data-v1"}
+    assert set(rehearsed["model_refs"]) == {"model-v1", "prod"}
+    assert rehearsed["model_refs"]["prod"] == rehearsed["model_refs"]["model-v1"]
+    assert len(rehearsed["space_commits"]) >= 2  # the Space's creation, then the deploy
+    assert "Rehearsal finished" in rehearsed["stdout"]
+
+
+@pytest.mark.slow
+def test_lineage_runs_from_the_space_to_the_raw_data(rehearsed: dict[str, Any]) -> None:
+    served = rehearsed["variables"]["MODEL_REVISION"]
+    assert served == rehearsed["model_refs"]["prod"]
+
+    model_card = rehearsed["model_card"]
+    assert table_value(model_card, "Dataset revision") == "data-v1"
+    assert table_value(model_card, "Dataset commit") == rehearsed["data_refs"]["data-v1"]
+    assert table_value(model_card, "Code commit") == rehearsed["head"]
+
+    dataset_card = rehearsed["dataset_card"]
+    assert table_value(dataset_card, "Registered by code commit") == rehearsed["head"]
+    project = rehearsed["project"]
+    raw_hash = run(
+        [sys.executable, "-c", "from pathlib import Path; import sys;"
+         "from ticket_router.raw_data import read_raw_data;"
+         "print(read_raw_data(Path('data/raw')).sha256)"],
+        project,
+        PYTHONPATH=str(project / "src"),
+    ).stdout.strip()  # fmt: skip
+    assert table_value(dataset_card, "Raw data sha256") == raw_hash
