@@ -28,6 +28,14 @@ FACTORS: dict[str, list[tuple[str, Answers]]] = {
         ("space-t4", {"deploy_space": True, "space_hardware": "t4-small"}),
         ("no-space", {"deploy_space": False}),
     ],
+    "backend": [
+        ("runner", {"training_backend": "github-runner"}),
+        ("hf-jobs", {"training_backend": "hf-jobs", "hf_jobs_flavor": "l4x1"}),
+        (
+            "self-hosted",
+            {"training_backend": "self-hosted", "self_hosted_labels": "self-hosted, linux, a100"},
+        ),
+    ],
     "columns": [
         ("text-label", {}),
         ("body-team", {"text_column": "body", "label_column": "team"}),

@@ -20,6 +20,7 @@ PACKAGE_MODULES = [
     "cli.py",
     "config.py",
     "data_register.py",
+    "hf_jobs.py",
     "hub.py",
     "metrics.py",
     "promote.py",
@@ -36,6 +37,7 @@ TESTS = [
     "test_cli.py",
     "test_conflict_markers.py",
     "test_data_register.py",
+    "test_hf_jobs.py",
     "test_pipeline.py",
     "test_publish.py",
     "test_train_model.py",
@@ -62,8 +64,17 @@ def expected_files(answers: dict[str, object]) -> set[str]:
     package = answers["package_name"]
     return {
         ".copier-answers.yml",
+        ".github/actionlint.yaml",
+        ".github/actions/hub-credentials/action.yml",
+        ".github/actions/setup/action.yml",
+        ".github/dependabot.yml",
+        ".github/workflows/ci.yml",
+        ".github/workflows/data.yml",
         ".github/workflows/template-update.yml",
+        ".github/workflows/train.yml",
+        ".github/zizmor.yml",
         ".gitignore",
+        ".python-version",
         "LICENSE",
         "README.md",
         "noxfile.py",
@@ -73,6 +84,7 @@ def expected_files(answers: dict[str, object]) -> set[str]:
         *(f"tests/{name}" for name in TESTS),
         "tools/rehearse.py",
         *([f"src/{package}/deploy.py"] if answers["deploy_space"] else []),
+        *([".github/workflows/deploy.yml"] if answers["deploy_space"] else []),
         *LOCAL_HUB,
     }
 

@@ -1,0 +1,114 @@
+"""Rendered GitHub workflows: actionlint (with shellcheck), zizmor and the JSON schemas pass for
+every answer set, and an untrusted expression slipped into a `run:` step is caught."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from answers import ANSWER_SETS
+from rendering import run, tool
+
+IDS = list(ANSWER_SETS)
+# zizmor with the persona the rendered ci.yml uses: auditor, the strictest.
+ZIZMOR = [tool("zizmor"), "--offline", "--persona", "auditor", "--no-progress", ".github"]
+
+
+def workflows(project: Path) -> list[str]:
+    return sorted(
+        str(p.relative_to(project)) for p in (project / ".github" / "workflows").glob("*.yml")
+    )
+
+
+def actionlint(project: Path) -> tuple[int, str]:
+    assert shutil.which("shellcheck"), "actionlint checks run: scripts with shellcheck; install it"
+    # actionlint finds the repository by its .git folder and reads .github/actionlint.yaml there.
+    if not (project / ".git").exists():
+        run(["git", "init", "-q"], project)
+    result = run([tool("actionlint"), "-shellcheck", shutil.which("shellcheck") or ""], project)
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_actionlint_with_shellcheck_finds_nothing(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    code, output = actionlint(rendered(answer_set))
+    assert code == 0, output
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_zizmor_auditor_finds_nothing(rendered: Callable[[str], Path], answer_set: str) -> None:
+    result = run(ZIZMOR, rendered(answer_set))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_workflows_and_dependabot_match_their_schemas(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    project = rendered(answer_set)
+    check = tool("check-jsonschema")
+    result = run(
+        [check, "--builtin-schema", "vendor.github-workflows", *workflows(project)], project
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    dependabot = [check, "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml"]
+    result = run(dependabot, project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_workflow_is_hardened(rendered: Callable[[str], Path]) -> None:
+    """The rules the linters cannot all see: pins with versions, no credentials left behind."""
+    import yaml
+
+    project = rendered("defaults")
+    files = [*(project / ".github" / "workflows").glob("*.yml")]
+    files += [*(project / ".github" / "actions").glob("*/action.yml")]
+    for path in files:
+        text = path.read_text()
+        document = yaml.safe_load(text)
+        if "jobs" in document:
+            assert document["permissions"] == {}, path.name
+            assert "concurrency" in document, path.name
+            for name, job in document["jobs"].items():
+                assert "permissions" in job, f"{path.name}: {name}"
+                assert "timeout-minutes" in job or "uses" in job, f"{path.name}: {name}"
+        for line in text.splitlines():
+            if "uses:" in line and "./" not in line:
+                reference = line.split("uses:", 1)[1].split("#")[0].strip()
+                assert len(reference.split("@", 1)[1]) == 40, f"{path.name}: {line.strip()}"
+                assert "# v" in line, f"{path.name}: pinned without its version: {line.strip()}"
+            if "actions/checkout@" in line:
+                assert "persist-credentials: false" in text, path.name
+            if "run:" in line:
+                assert "secrets." not in line, f"{path.name}: a secret inside run: {line.strip()}"
+
+
+UNSAFE_STEP = """
+      - name: Greet the pull request
+        run: echo "Checking ${{ github.event.pull_request.title }}"
+"""
+
+
+def test_an_untrusted_expression_in_run_is_caught(
+    rendered: Callable[[str], Path], tmp_path: Path
+) -> None:
+    project = tmp_path / "unsafe"
+    shutil.copytree(rendered("defaults"), project)
+    ci = project / ".github" / "workflows" / "ci.yml"
+    text = ci.read_text()
+    anchor = "      - name: nox -s lint tests\n"
+    assert anchor in text
+    ci.write_text(text.replace(anchor, UNSAFE_STEP.lstrip("\n") + anchor))
+
+    code, output = actionlint(project)
+    assert code == 1
+    assert '"github.event.pull_request.title" is potentially untrusted' in output
+
+    result = run(ZIZMOR, project)
+    assert result.returncode == 14  # zizmor: the highest finding is of high severity
+    assert "template-injection" in result.stdout
