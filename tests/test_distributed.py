@@ -1,0 +1,72 @@
+"""train_model runs unchanged under `accelerate launch`: two CPU processes (DDP over gloo) publish
+the same files as one process, and only the main process writes and publishes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+from rendering import REPO, render, run, tool
+
+sys.path.insert(0, str(REPO / "template" / "tools" / "local-hub" / "src"))
+from local_hub.testing import HubClients, HubServerProcess
+
+TRAINING = ["--epochs", "2", "--batch-size", "8", "--learning-rate", "3e-3"]
+READ_BACK = """
+from huggingface_hub import HfApi, hf_hub_download
+
+api = HfApi()
+report({
+    repo: {
+        "files": sorted(api.list_repo_files(repo)),
+        "tags": sorted(t.name for t in api.list_repo_refs(repo).tags),
+        "card": open(hf_hub_download(repo, "README.md")).read(),
+    }
+    for repo in REPOS
+})
+"""
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    work = tmp_path_factory.mktemp("distributed")
+    project = render(work / "project")
+    with HubServerProcess(work / "hub") as server:
+        clients = HubClients(server.url, home=work / "hf-home")
+        env = clients.env() | {"PYTHONPATH": str(project / "src"), "OMP_NUM_THREADS": "1"}
+
+        def stage(*command: str, **extra: str) -> None:
+            result = run(list(command), project, **(env | extra))
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+        python = sys.executable
+        stage(python, "-m", "ticket_router.data_register", "--push")
+        stage(python, "-m", "ticket_router.tiny_model")
+        train = ["-m", "ticket_router.train_model", "--data-revision", "data-v1"]
+        train += ["--base-model", "artifacts/tiny-bert", *TRAINING, "--push"]
+        stage(python, *train, "--model-repo", "your-name/one-process")
+        launch = [tool("accelerate"), "launch", "--multi_gpu", "--num_processes", "2"]
+        launch += ["--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+        # Without GPUs, accelerate makes each process a CPU worker (gloo) when asked to. HF_HOME is
+        # a fresh folder, so no accelerate config file of this machine leaks in.
+        stage(*launch, *train, "--model-repo", "your-name/two-processes", ACCELERATE_USE_CPU="true")
+        repos = ["your-name/one-process", "your-name/two-processes"]
+        landed: dict[str, Any] = clients.run(f"REPOS = {repos!r}\n{READ_BACK}")
+    return landed
+
+
+@pytest.mark.slow
+def test_two_cpu_processes_publish_the_same_files_as_one(published: dict[str, Any]) -> None:
+    one, two = published["your-name/one-process"], published["your-name/two-processes"]
+    assert two["files"] == one["files"]
+    assert "model.safetensors" in two["files"]
+    assert not [f for f in two["files"] if f.endswith((".bin", ".pkl", ".pt"))]
+
+
+@pytest.mark.slow
+def test_only_the_main_process_publishes(published: dict[str, Any]) -> None:
+    two = published["your-name/two-processes"]
+    assert two["tags"] == ["model-v1"]  # one publish, not one per process
+    assert "| processes | `2` |" in two["card"]
+    assert "| processes | `1` |" in published["your-name/one-process"]["card"]
