@@ -79,6 +79,20 @@ BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"text_column": "my text"}, "not a usable column name"),
     ({"label_column": "text"}, "must differ from the text column"),
     ({"copyright_year": 1900}, "not a plausible copyright year"),
+    (
+        {"self_hosted_labels": "linux, gpu", "training_backend": "self-hosted"},
+        'label "self-hosted"',
+    ),
+    (
+        {"self_hosted_labels": "self-hosted, g pu", "training_backend": "self-hosted"},
+        "not a runner label",
+    ),
+    (
+        {"self_hosted_labels": "self-hosted,,gpu", "training_backend": "self-hosted"},
+        "an empty label",
+    ),
+    ({"hf_jobs_flavor": "h100x8", "training_backend": "hf-jobs"}, "'h100x8' is not in"),
+    ({"training_backend": "sagemaker"}, "'sagemaker' is not in"),
     ({"python_version": "3.9"}, "'3.9' is not in"),
     ({"license": "GPL-3.0"}, "'GPL-3.0' is not in"),
 ]
