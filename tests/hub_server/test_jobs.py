@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 
 from local_hub.testing import HubClients, HubServerProcess
 
@@ -90,3 +91,26 @@ def test_hf_jobs_cli_run_wait_logs_inspect(clients: HubClients) -> None:
     failing = clients.cli("jobs", "run", "python:3.12", "python", "-c", "raise SystemExit(2)")
     assert failing.returncode != 0
     assert "ERROR" in failing.stdout + failing.stderr
+
+
+JOB_READS_ITS_ENVIRONMENT = """
+import sys
+from huggingface_hub import HfApi
+
+api = HfApi()
+job = api.run_job(
+    image="python:3.12",
+    command=[sys.executable, "-c", "import os; print(os.environ['JOB_TOOLING'])"],
+)
+api.wait_for_job(job.id, timeout=60, poll_interval=0.2)
+report(list(api.fetch_job_logs(job_id=job.id)))
+"""
+
+
+def test_jobs_get_the_extra_environment_the_server_started_with(tmp_path: Path) -> None:
+    """Jobs run with the server's environment: a test hands them tools that way (PATH, uv)."""
+    tooling = {"JOB_TOOLING": "uv settings for jobs"}
+    with HubServerProcess(tmp_path / "root", extra_env=tooling) as hub:
+        clients = HubClients(hub.url, home=tmp_path / "hf-home")
+        logs = clients.run(JOB_READS_ITS_ENVIRONMENT)
+    assert logs == ["uv settings for jobs"]

@@ -65,7 +65,11 @@ def fetch_stats(url: str) -> dict[str, Any]:
 
 
 class HubServerProcess:
-    """`python -m local_hub` in a subprocess; stdout and stderr are appended to `log_path`."""
+    """`python -m local_hub` in a subprocess; stdout and stderr are appended to `log_path`.
+
+    The server, and the jobs it runs as local processes, get this process's environment
+    without Hub client settings, plus `extra_env` (e.g. PATH and uv settings for jobs).
+    """
 
     def __init__(
         self,
@@ -73,10 +77,12 @@ class HubServerProcess:
         *,
         log_path: Path | None = None,
         extra_args: Sequence[str] = (),
+        extra_env: Mapping[str, str] | None = None,
     ) -> None:
         self.root = root
         self.log_path = log_path or root.parent / f"{root.name}.log"
         self.extra_args = list(extra_args)
+        self.extra_env = dict(extra_env or {})
         self.url = ""
         self._process: subprocess.Popen[str] | None = None
 
@@ -84,7 +90,7 @@ class HubServerProcess:
         url_file = self.root.parent / f"{self.root.name}.url"
         self.root.parent.mkdir(parents=True, exist_ok=True)
         url_file.unlink(missing_ok=True)
-        env = clean_environment()
+        env = {**clean_environment(), **self.extra_env}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_PARENT, env.get("PYTHONPATH")]))
         command = [sys.executable, "-m", "local_hub", "--root", str(self.root)]
         command += ["--url-file", str(url_file), *self.extra_args]
