@@ -295,8 +295,11 @@ It sorts a text into one of {len(facts.label_names)} labels:
 ```python
 from transformers import pipeline
 
-classifier = pipeline("text-classification", model="{facts.model_id}", top_k=None)
-classifier("Where is my parcel?")
+# `prod` is the version the quality gate last promoted; pin a model-vN tag to stay on one.
+classifier = pipeline(
+    "text-classification", model="{facts.model_id}", revision="prod", top_k=None
+)
+classifier(["a text to classify"])
 ```
 """
     return f"---\n{card_data.to_yaml()}\n---\n" + body
