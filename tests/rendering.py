@@ -49,3 +49,12 @@ def run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProces
     return subprocess.run(
         command, cwd=cwd, capture_output=True, text=True, env={**os.environ, **env}, check=False
     )
+
+
+def run_project_suite(project: Path) -> subprocess.CompletedProcess[str]:
+    """A rendered project's own pytest, with its sources importable as after an install."""
+    return run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        project,
+        PYTHONPATH=str(project / "src"),
+    )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from answers import ANSWER_SETS
-from rendering import run
+from rendering import run_project_suite
 
 
 def first(**wanted: object) -> str:
@@ -33,11 +32,7 @@ SUITES = [
 @pytest.mark.parametrize("answer_set", SUITES)
 def test_rendered_project_suite_passes(rendered: Callable[[str], Path], answer_set: str) -> None:
     project = rendered(answer_set)
-    result = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        project,
-        PYTHONPATH=str(project / "src"),
-    )
+    result = run_project_suite(project)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
     assert " failed" not in result.stdout

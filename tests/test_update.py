@@ -22,7 +22,7 @@ import yaml
 from copier import run_copy, run_update
 from copier.errors import ShallowCloneWarning, UnsafeTemplateError
 from packaging.version import Version
-from rendering import REPO, recorded_answers, run
+from rendering import REPO, recorded_answers, run, run_project_suite
 
 # The first release; tests tag it themselves, because a fresh clone may carry no tags.
 RELEASE_0_1_0 = "ecf3e764c1af5907bffc633789bfc5d6e7049826"
@@ -374,11 +374,7 @@ def test_edits_to_stage_code_and_raw_data_survive_and_the_project_suite_passes(
     assert (project / "data" / "raw" / "more_tickets.jsonl").read_text() == NEW_FILE
     expected = expected_after_update(template, before, tmp_path / "fresh", edit_code_and_data)
     assert_same_tree(snapshot(project), expected)
-    suite = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        project,
-        PYTHONPATH=str(project / "src"),
-    )
+    suite = run_project_suite(project)
     assert suite.returncode == 0, suite.stdout[-5000:] + suite.stderr[-2000:]
     assert " passed" in suite.stdout
 
