@@ -8,7 +8,7 @@ from pathlib import Path
 
 import local_hub
 from local_hub import LocalHub
-from local_hub.testing import HubClients, HubServerProcess
+from local_hub.testing import HubClients, HubServerProcess, uploaded_bytes
 
 PUBLISH = """
 import os, pathlib
@@ -119,10 +119,6 @@ MEBIBYTE = 1024 * 1024
 def test_stats_grow_on_upload_and_not_on_identical_reupload(
     clients: HubClients, hub: HubServerProcess, xet: bool, tmp_path: Path
 ) -> None:
-    def uploaded(stats: dict[str, int]) -> int:
-        # Xet clients write into the CAS folder directly; LFS clients send request bodies.
-        return stats["request_body_bytes"] + stats["xet_cas_bytes"]
-
     before = hub.stats()
     clients.run(UPLOAD.format(mode="xet" if xet else "lfs"), xet=xet, cwd=tmp_path)
     after_first = hub.stats()
@@ -130,7 +126,7 @@ def test_stats_grow_on_upload_and_not_on_identical_reupload(
     after_second = hub.stats()
 
     assert after_first["commits"] == before["commits"] + 2  # repo creation + upload
-    assert uploaded(after_first) - uploaded(before) >= 3 * MEBIBYTE
+    assert uploaded_bytes(before, after_first) >= 3 * MEBIBYTE
     if xet:
         assert after_first["xet_cas_bytes"] - before["xet_cas_bytes"] >= 3 * MEBIBYTE
     else:
@@ -139,7 +135,7 @@ def test_stats_grow_on_upload_and_not_on_identical_reupload(
     assert after_second["lfs_bytes_stored"] == after_first["lfs_bytes_stored"]
     # An unchanged re-upload costs the preupload request and, with Xet, a small shard of
     # metadata; no file content moves.
-    assert uploaded(after_second) - uploaded(after_first) < 64 * 1024
+    assert uploaded_bytes(after_first, after_second) < 64 * 1024
 
 
 def test_command_line_help() -> None:

@@ -64,6 +64,12 @@ def fetch_stats(url: str) -> dict[str, Any]:
     return data
 
 
+def uploaded_bytes(before: Mapping[str, Any], after: Mapping[str, Any]) -> int:
+    """Bytes clients sent between two readings of the stats: LFS clients send request bodies,
+    Xet clients write into the content store directly."""
+    return sum(int(after[k]) - int(before[k]) for k in ("request_body_bytes", "xet_cas_bytes"))
+
+
 class HubServerProcess:
     """`python -m local_hub` in a subprocess; stdout and stderr are appended to `log_path`.
 
