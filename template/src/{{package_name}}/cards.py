@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-SPLITS = ("train", "validation", "test")
+SPLITS = ("train", "validation", "test")  # the splits of every registered dataset
 
 
 def code_commit() -> str:
