@@ -126,9 +126,11 @@ def test_stats_grow_on_upload_and_not_on_identical_reupload(
     after_second = hub.stats()
 
     assert after_first["commits"] == before["commits"] + 2  # repo creation + upload
-    assert uploaded_bytes(before, after_first) >= 3 * MEBIBYTE
+    # Random bytes do not compress: what moved is the file plus a little framing and metadata
+    # (hf_xet's local dedup database is on disk, but it is not part of any upload).
+    assert 3 * MEBIBYTE <= uploaded_bytes(before, after_first) < 3 * MEBIBYTE + 64 * 1024
     if xet:
-        assert after_first["xet_cas_bytes"] - before["xet_cas_bytes"] >= 3 * MEBIBYTE
+        assert after_first["xet_transfer_bytes"] - before["xet_transfer_bytes"] >= 3 * MEBIBYTE
     else:
         assert after_first["lfs_bytes_stored"] - before["lfs_bytes_stored"] == 3 * MEBIBYTE
     assert after_second["commits"] == after_first["commits"]

@@ -137,3 +137,23 @@ def folder_size(folder: Path) -> int:
                 # Files come and go while a client writes the CAS; a vanished file counts 0.
                 continue
     return total
+
+
+def xet_transfer_size(cas_dir: Path) -> int:
+    """Bytes of the xorbs and shards in a local Xet store: what a client sends a remote CAS.
+
+    The store also holds the client's own dedup database and caches, which never cross the
+    wire, so they are left out.
+    """
+    total = 0
+    for dirpath, _dirnames, filenames in os.walk(cas_dir):
+        folder = Path(dirpath)
+        for name in filenames:
+            xorb = folder.name == "xorbs" and name.startswith("default.")
+            shard = folder.name == "shards" and name.endswith(".mdb")
+            if (xorb and not name.endswith(".tagset")) or shard:
+                try:
+                    total += (folder / name).lstat().st_size
+                except FileNotFoundError:
+                    continue
+    return total

@@ -66,8 +66,9 @@ def fetch_stats(url: str) -> dict[str, Any]:
 
 def uploaded_bytes(before: Mapping[str, Any], after: Mapping[str, Any]) -> int:
     """Bytes clients sent between two readings of the stats: LFS clients send request bodies,
-    Xet clients write into the content store directly."""
-    return sum(int(after[k]) - int(before[k]) for k in ("request_body_bytes", "xet_cas_bytes"))
+    Xet clients write xorbs and shards into the content store directly."""
+    counters = ("request_body_bytes", "xet_transfer_bytes")
+    return sum(int(after[k]) - int(before[k]) for k in counters)
 
 
 class HubServerProcess:
