@@ -112,7 +112,9 @@ def test_questions_page_gives_each_question_its_type_default_help_and_conditions
     choices = spec.get("choices", {})
     for value in choices.values() if isinstance(choices, dict) else choices:
         assert f"{value}: " in section
-    if "when" in spec:
+    if spec.get("when") is False:
+        assert "Never asked: an answer given with --data still counts" in section
+    elif "when" in spec:
         assert f"Asked only when: {spec['when']} is true" in section
     if "validator" in spec:
         assert "Validated by:" in section

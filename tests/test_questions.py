@@ -117,3 +117,27 @@ def test_defaults_render_without_trust(tmp_path: Path) -> None:
     # render() passes unsafe=False: a template needing --trust would raise UnsafeTemplateError.
     project = render(tmp_path / "p")
     assert (project / "src" / "ticket_router" / "data_register.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("data", "visibility"),
+    [
+        ({}, "private"),
+        ({"private_repos": False}, "public"),
+        ({"private_repos": True}, "private"),
+        ({"private_repos": False, "hub_visibility": "private"}, "private"),
+    ],
+    ids=["defaults", "old-answer-false", "old-answer-true", "new-answer-wins"],
+)
+def test_the_replaced_private_repos_answer_still_chooses_the_visibility(
+    tmp_path: Path, data: dict[str, Any], visibility: str
+) -> None:
+    # Scripts written for 0.1.0 pass `--data private_repos=...`; the answer is not asked and
+    # not recorded, but it still decides the default of hub_visibility.
+    project = render(tmp_path / "p", data)
+    answers = recorded_answers(project)
+    assert answers["hub_visibility"] == visibility
+    assert "private_repos" not in answers
+    config = (project / "src" / "ticket_router" / "config.py").read_text()
+    assert f'hub_visibility: str = "{visibility}"' in config
+    assert "private_repos" not in config

@@ -55,7 +55,10 @@ def default_cell(spec: dict[str, Any]) -> str:
 def summary_table(questions: dict[str, dict[str, Any]]) -> list[str]:
     lines = ["| Question | Type | Default | Asked |", "|---|---|---|---|"]
     for name, spec in questions.items():
-        asked = "when " + code(spec["when"]) if "when" in spec else "always"
+        if spec.get("when") is False:
+            asked = "never (`--data` only)"
+        else:
+            asked = "when " + code(spec["when"]) if "when" in spec else "always"
         asked = asked.replace("|", r"\|")
         lines.append(f"| [{name}](#{name}) | {spec['type']} | {default_cell(spec)} | {asked} |")
     return lines
@@ -75,7 +78,9 @@ def question_section(name: str, spec: dict[str, Any]) -> list[str]:
         choices = spec["choices"]
         pairs = choices.items() if isinstance(choices, dict) else ((c, c) for c in choices)
         lines += [f"    - {code(scalar(value))}: {label}" for label, value in pairs]
-    if "when" in spec:
+    if spec.get("when") is False:
+        lines.append("- **Never asked:** an answer given with `--data` still counts")
+    elif "when" in spec:
         lines.append(f"- **Asked only when:** {code(spec['when'])} is true")
     if "validator" in spec:
         match = VALIDATOR_MACRO.search(spec["validator"])
