@@ -81,3 +81,14 @@ def docs(session: nox.Session) -> None:
     env = {"NO_MKDOCS_2_WARNING": "1"}
     session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"), env=env)
     session.log(f"Site: {ROOT / 'site' / 'index.html'}")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks of the rendered project, each against a named baseline: a table of ratios."""
+    install_test_requirements(session)
+    results = ROOT / "benchmarks" / "results"
+    results.mkdir(exist_ok=True)
+    for script in sorted((ROOT / "benchmarks").glob("*.py")):
+        output = results / f"{script.stem}.json"
+        session.run("python", str(script), "--json", str(output), *session.posargs)

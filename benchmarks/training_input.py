@@ -1,0 +1,250 @@
+"""How the rendered train_model feeds the model, against the common alternatives.
+
+Two choices in the rendered `train_model.py`, each run through the project's own
+`tokenize_splits` and measured against a named baseline in the same run:
+
+- tokenisation: one fast-tokenizer call per batch of 1,000 texts (`Dataset.map(batched=True)`),
+  against one call per text (`Dataset.map(batched=False)`);
+- padding: no padding when tokenising, then `DataCollatorWithPadding` pads each batch to its own
+  longest text, against padding every text to `--max-length` (`padding="max_length"`), timed
+  over the forward, backward and optimizer steps of one epoch.
+
+The project is the template's defaults rendered into a temporary folder (or `--project`), the
+data its registered sample, the model its tiny BERT (2 layers, hidden size 256) at the
+project's default max length: the numbers are about the input pipeline, not a base model.
+Timings are the median of `--repeats` runs that take turns.
+
+    python benchmarks/training_input.py [--repeats 5] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib
+import json
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One choice against its baseline: median seconds of each, and what was processed."""
+
+    name: str
+    ours: str
+    baseline: str
+    ours_seconds: float
+    baseline_seconds: float
+    workload: str
+    ours_tokens: int | None = None
+    baseline_tokens: int | None = None
+
+    @property
+    def speedup(self) -> float:
+        return self.baseline_seconds / self.ours_seconds
+
+
+def render_project(destination: Path) -> Path:
+    from copier import run_copy
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Dirty template changes")
+        run_copy(str(ROOT), str(destination), defaults=True, vcs_ref="HEAD", quiet=True)
+    return destination
+
+
+def project_modules(project: Path) -> dict[str, Any]:
+    """The rendered package's modules that the benchmark reuses, imported from its src/."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    sys.path.insert(0, str(project / "src"))
+    names = ("config", "data_register", "raw_data", "tiny_model", "train_model")
+    return {name: importlib.import_module(f"{answers['package_name']}.{name}") for name in names}
+
+
+def median_seconds(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """Median wall time of each run; the runs take turns so drift hits them alike."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def splits_of(texts: list[str], labels: list[int]) -> Any:
+    from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
+
+    names = [str(i) for i in range(max(labels) + 1)]
+    features = Features({"text": Value("string"), "label": ClassLabel(names=names)})
+    return DatasetDict({"train": Dataset.from_dict({"text": texts, "label": labels}, features)})
+
+
+def compare_tokenisation(
+    train_model: Any, tokenizer: Any, splits: Any, max_length: int, repeats: int
+) -> Comparison:
+    """The project's tokenize_splits against one tokenizer call per text."""
+
+    def ours() -> object:
+        return train_model.tokenize_splits(splits, tokenizer, max_length)
+
+    def one_by_one() -> object:
+        def tokenize(row: dict[str, Any]) -> Any:
+            return tokenizer(row["text"], truncation=True, max_length=max_length)
+
+        return splits.map(tokenize, remove_columns=["text"]).rename_column("label", "labels")
+
+    seconds = median_seconds({"ours": ours, "baseline": one_by_one}, repeats)
+    return Comparison(
+        name="tokenisation",
+        ours="train_model.tokenize_splits: Dataset.map(batched=True)",
+        baseline="Dataset.map(batched=False)",
+        ours_seconds=seconds["ours"],
+        baseline_seconds=seconds["baseline"],
+        workload=f"{splits['train'].num_rows:,} texts",
+    )
+
+
+def compare_padding(
+    train_model: Any, model_dir: Path, splits: Any, max_length: int, repeats: int
+) -> Comparison:
+    """The project's tokenize_splits + DataCollatorWithPadding against padding to max_length."""
+    import torch
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+    )
+
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    collate = DataCollatorWithPadding(tokenizer)
+    batch_size = 16
+    train = splits["train"]
+
+    def batches(tokenized: Any) -> list[dict[str, torch.Tensor]]:
+        rows = list(tokenized)
+        return [collate(rows[i : i + batch_size]) for i in range(0, len(rows), batch_size)]
+
+    def pad_to_max_length(batch: dict[str, list[Any]]) -> Any:
+        return tokenizer(
+            batch["text"], truncation=True, max_length=max_length, padding="max_length"
+        )
+
+    dynamic = batches(train_model.tokenize_splits(splits, tokenizer, max_length)["train"])
+    padded_rows = train.map(pad_to_max_length, batched=True, remove_columns=["text"])
+    padded = batches(padded_rows.rename_column("label", "labels"))
+    torch.manual_seed(0)
+    initial = AutoModelForSequenceClassification.from_pretrained(
+        model_dir, num_labels=train.features["label"].num_classes
+    )
+
+    def one_epoch(prepared: list[dict[str, torch.Tensor]]) -> Callable[[], object]:
+        def run() -> object:
+            model = copy.deepcopy(initial)  # the same starting weights every run
+            model.train()
+            optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+            for batch in prepared:
+                loss = model(**batch).loss
+                loss.backward()
+                optimizer.step()
+                optimizer.zero_grad()
+            return model
+
+        return run
+
+    seconds = median_seconds({"ours": one_epoch(dynamic), "baseline": one_epoch(padded)}, repeats)
+    return Comparison(
+        name="padding (one training epoch)",
+        ours="tokenize_splits, then DataCollatorWithPadding: each batch to its longest text",
+        baseline='padding="max_length": every text to max_length',
+        ours_seconds=seconds["ours"],
+        baseline_seconds=seconds["baseline"],
+        workload=f"{train.num_rows} texts, batches of {batch_size}, max_length {max_length}",
+        ours_tokens=sum(int(b["input_ids"].numel()) for b in dynamic),
+        baseline_tokens=sum(int(b["input_ids"].numel()) for b in padded),
+    )
+
+
+def markdown(comparisons: list[Comparison]) -> str:
+    lines = [
+        "| Choice | Ours | Baseline | Workload | Ours (s) | Baseline (s) | Speed-up |",
+        "|---|---|---|---|---:|---:|---:|",
+    ]
+    for c in comparisons:
+        workload = c.workload
+        if c.ours_tokens is not None and c.baseline_tokens is not None:
+            workload += f"; {c.ours_tokens:,} vs {c.baseline_tokens:,} token positions"
+        lines.append(
+            f"| {c.name} | {c.ours} | {c.baseline} | {workload} | {c.ours_seconds:.3f} "
+            f"| {c.baseline_seconds:.3f} | {c.speedup:.1f}x |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, help="a rendered project (default: render one)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each (median)")
+    parser.add_argument("--texts", type=int, default=20_000, help="texts to tokenise")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    if args.repeats < 1 or args.texts < 1:
+        parser.error("--repeats and --texts must be at least 1")
+
+    import datasets
+    import pyarrow.parquet as pq
+    from transformers import AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # the new head's "newly initialized" report
+    transformers_logging.disable_progress_bar()
+    datasets.disable_progress_bars()
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        work = Path(scratch)
+        project = args.project or render_project(work / "project")
+        stages = project_modules(project)
+        print(f"Registering {project / 'data' / 'raw'} and building a tiny BERT ...", flush=True)
+        raw = stages["raw_data"].read_raw_data(project / "data" / "raw")
+        dataset = stages["data_register"].register(raw, work / "dataset")
+        train = pq.read_table(dataset.output_dir / "data" / "train.parquet").to_pydict()
+        max_length = stages["config"].SETTINGS.max_length
+        model_dir = stages["tiny_model"].build_tiny_model(
+            train["text"], work / "tiny-bert", max_length=max_length, hidden_size=256
+        )
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        n = len(train["text"])
+        many = splits_of(
+            [train["text"][i % n] for i in range(args.texts)],
+            [train["label"][i % n] for i in range(args.texts)],
+        )
+        sample = splits_of(train["text"], train["label"])
+
+        print(f"Timing, median of {args.repeats} ...", flush=True)
+        train_model = stages["train_model"]
+        comparisons = [
+            compare_tokenisation(train_model, tokenizer, many, max_length, args.repeats),
+            compare_padding(train_model, model_dir, sample, max_length, args.repeats),
+        ]
+    print(markdown(comparisons))
+    if args.json:
+        payload = [asdict(c) | {"speedup": c.speedup} for c in comparisons]
+        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+        print(f"Results: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

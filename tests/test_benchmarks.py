@@ -1,0 +1,45 @@
+"""The benchmarks run on a rendered project and report each choice against its baseline.
+
+Only what does not depend on the machine is asserted: the table's rows, and the padded token
+positions, which are counted rather than timed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rendering import REPO, render
+
+BENCHMARK = REPO / "benchmarks" / "training_input.py"
+
+
+@pytest.mark.slow
+def test_training_input_benchmark_reports_ratios_against_named_baselines(tmp_path: Path) -> None:
+    project = render(tmp_path / "project")
+    results = tmp_path / "results.json"
+    command = [sys.executable, str(BENCHMARK), "--project", str(project), "--repeats", "1"]
+    command += ["--texts", "300", "--json", str(results)]
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+
+    rows = {row["name"]: row for row in json.loads(results.read_text())}
+    assert set(rows) == {"tokenisation", "padding (one training epoch)"}
+    for row in rows.values():
+        assert row["baseline"] != row["ours"]
+        assert row["ours_seconds"] > 0
+        assert row["speedup"] == pytest.approx(row["baseline_seconds"] / row["ours_seconds"])
+        assert f"| {row['name']} | {row['ours']} | {row['baseline']} |" in finished.stdout
+
+    config = (project / "src" / "ticket_router" / "config.py").read_text()
+    max_length = int(re.search(r"max_length: int = (\d+)", config).group(1))  # type: ignore[union-attr]
+    padding = rows["padding (one training epoch)"]
+    texts = int(re.match(r"(\d+) texts", padding["workload"]).group(1))  # type: ignore[union-attr]
+    # Padding every text to max_length costs exactly texts x max_length positions; padding each
+    # batch to its own longest text costs fewer, since the sample's texts are shorter.
+    assert padding["baseline_tokens"] == texts * max_length
+    assert padding["ours_tokens"] < padding["baseline_tokens"]
