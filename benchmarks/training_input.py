@@ -73,15 +73,32 @@ def project_modules(project: Path) -> dict[str, Any]:
     return {name: importlib.import_module(f"{answers['package_name']}.{name}") for name in names}
 
 
-def median_seconds(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
-    """Median wall time of each run; the runs take turns so drift hits them alike."""
-    times: dict[str, list[float]] = {name: [] for name in runs}
+def timed(
+    name: str,
+    ours: tuple[str, Callable[[], object]],
+    baseline: tuple[str, Callable[[], object]],
+    *,
+    repeats: int,
+    workload: str,
+    tokens: tuple[int, int] | None = None,
+) -> Comparison:
+    """Median wall time of each side; the sides take turns, so drift hits them alike."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats):
-        for name, run in runs.items():
+        for (_, run), spent in zip((ours, baseline), times, strict=True):
             start = time.perf_counter()
             run()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+            spent.append(time.perf_counter() - start)
+    return Comparison(
+        name=name,
+        ours=ours[0],
+        baseline=baseline[0],
+        ours_seconds=statistics.median(times[0]),
+        baseline_seconds=statistics.median(times[1]),
+        workload=workload,
+        ours_tokens=tokens[0] if tokens else None,
+        baseline_tokens=tokens[1] if tokens else None,
+    )
 
 
 def splits_of(texts: list[str], labels: list[int]) -> Any:
@@ -106,13 +123,11 @@ def compare_tokenisation(
 
         return splits.map(tokenize, remove_columns=["text"]).rename_column("label", "labels")
 
-    seconds = median_seconds({"ours": ours, "baseline": one_by_one}, repeats)
-    return Comparison(
-        name="tokenisation",
-        ours="train_model.tokenize_splits: Dataset.map(batched=True)",
-        baseline="Dataset.map(batched=False)",
-        ours_seconds=seconds["ours"],
-        baseline_seconds=seconds["baseline"],
+    return timed(
+        "tokenisation",
+        ("train_model.tokenize_splits: Dataset.map(batched=True)", ours),
+        ("Dataset.map(batched=False)", one_by_one),
+        repeats=repeats,
         workload=f"{splits['train'].num_rows:,} texts",
     )
 
@@ -164,16 +179,19 @@ def compare_padding(
 
         return run
 
-    seconds = median_seconds({"ours": one_epoch(dynamic), "baseline": one_epoch(padded)}, repeats)
-    return Comparison(
-        name="padding (one training epoch)",
-        ours="tokenize_splits, then DataCollatorWithPadding: each batch to its longest text",
-        baseline='padding="max_length": every text to max_length',
-        ours_seconds=seconds["ours"],
-        baseline_seconds=seconds["baseline"],
+    return timed(
+        "padding (one training epoch)",
+        (
+            "tokenize_splits, then DataCollatorWithPadding: each batch to its longest text",
+            one_epoch(dynamic),
+        ),
+        ('padding="max_length": every text to max_length', one_epoch(padded)),
+        repeats=repeats,
         workload=f"{train.num_rows} texts, batches of {batch_size}, max_length {max_length}",
-        ours_tokens=sum(int(b["input_ids"].numel()) for b in dynamic),
-        baseline_tokens=sum(int(b["input_ids"].numel()) for b in padded),
+        tokens=(
+            sum(int(b["input_ids"].numel()) for b in dynamic),
+            sum(int(b["input_ids"].numel()) for b in padded),
+        ),
     )
 
 
