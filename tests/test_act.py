@@ -11,6 +11,8 @@ a fresh process, as a user would.
 - `data.yml` on dispatch registers and publishes data-v1 and, the data having changed, calls
   `train.yml`, which trains on the runner, publishes model-v1, promotes it to prod and calls
   `deploy.yml`: act 0.2.89 runs this nested `workflow_call` chain in one invocation.
+- `train.yml` with the self-hosted backend trains in its own job, on this host as it would on
+  the GPU machine (its first runs-on label is mapped like the GitHub-hosted ones).
 - `train.yml` with the hf-jobs backend submits a job to the local Hub, which clones the
   committed project from TRAINING_CODE_URL, installs it with uv and publishes the next model;
   a job that fails fails the workflow.
@@ -49,7 +51,8 @@ from local_hub.testing import HubClients, HubServerProcess, clean_environment
 # actions/checkout itself.
 STANDINS = {"astral-sh/setup-uv": Path(__file__).parent / "act_actions" / "setup-uv"}
 BUILT_IN = {"actions/checkout"}
-RUNNER_LABELS = ("ubuntu-24.04", "ubuntu-latest")
+# The GitHub-hosted labels, and the first label of the self-hosted GPU runner's.
+RUNNER_LABELS = ("ubuntu-24.04", "ubuntu-latest", "self-hosted")
 TOKEN = "hf_act_token"  # noqa: S105 - any non-empty token is the local Hub's user
 SECRETS = {"HF_TOKEN": TOKEN, "SPACE_HF_TOKEN": TOKEN}
 ACT_TIMEOUT = 900  # seconds for one act invocation
@@ -306,6 +309,7 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bench]:
             variables={
                 "HF_ENDPOINT": hub.url,
                 "TORCH_BACKEND": "index",  # uv's configured sources, not download.pytorch.org
+                "SELF_HOSTED_TORCH_BACKEND": "index",
                 "TRAINING_CODE_URL": str(project),
                 "BASE_MODEL": str(tiny),
                 "TRAINING_EPOCHS": "8",
@@ -346,6 +350,12 @@ def hf_jobs_training(bench: Bench, data_chain: Outcome) -> Outcome:
     # Other epochs than the variable's: the same training would publish nothing new (model-v1).
     inputs = {"backend": "hf-jobs", "data_revision": "data-v1"}
     inputs |= {"base_model": bench.variables["BASE_MODEL"], "epochs": "6"}
+    return observe(bench, "train.yml", inputs=inputs)
+
+
+@pytest.fixture(scope="module")
+def self_hosted_training(bench: Bench, data_chain: Outcome) -> Outcome:
+    inputs = {"backend": "self-hosted", "data_revision": "data-v1", "epochs": "5"}
     return observe(bench, "train.yml", inputs=inputs)
 
 
@@ -424,6 +434,24 @@ def test_hf_jobs_backend_trains_in_a_hub_job_and_the_gate_runs(
     assert "Test accuracy" in result.output
     assert f"| [job output] model_tag={next_model_tag(before)}\n" in result.output
     assert f"Code commit | `{head}`" in after["model"]["card"]
+    assert re.search(r"(Promoted|Not promoted): \S+@model-v\d+", result.output), result.explain()
+
+
+@pytest.mark.slow
+def test_self_hosted_backend_trains_on_the_runner_machine_and_the_gate_runs(
+    bench: Bench, self_hosted_training: Outcome
+) -> None:
+    outcome = self_hosted_training
+    result, before, after = outcome.act, outcome.before, outcome.after
+    assert result.returncode == 0, result.explain()
+    assert {"train/train on the self-hosted GPU runner", "train/quality gate"} <= result.jobs()
+    assert not {"train/train on the GitHub runner", "train/train on Hugging Face Jobs"} & (
+        result.jobs()
+    )
+    assert new_jobs(outcome) == {}  # trained in the workflow's own job, not in an HF Job
+    added = set(after["model"]["tags"]) - set(before["model"]["tags"])
+    assert added == {next_model_tag(before)}
+    assert "| epochs | `5.0` |" in after["model"]["card"]  # the dispatch's input reached it
     assert re.search(r"(Promoted|Not promoted): \S+@model-v\d+", result.output), result.explain()
 
 
