@@ -1,13 +1,15 @@
 """How the rendered train_model feeds the model, against the common alternatives.
 
-Two choices in the rendered `train_model.py`, each run through the project's own
+Three choices in the rendered `train_model.py`, each run through the project's own
 `tokenize_splits` and measured against a named baseline in the same run:
 
 - tokenisation: one fast-tokenizer call per batch of 1,000 texts (`Dataset.map(batched=True)`),
   against one call per text (`Dataset.map(batched=False)`);
 - padding: no padding when tokenising, then `DataCollatorWithPadding` pads each batch to its own
   longest text, against padding every text to `--max-length` (`padding="max_length"`), timed
-  over the forward, backward and optimizer steps of one epoch.
+  over the forward, backward and optimizer steps of one epoch;
+- batch order: `--group-by-length` (the Trainer's `LengthGroupedSampler`: texts of similar
+  length share a batch, so batches need less padding), against shuffled texts, the default.
 
 The project is the template's defaults rendered into a temporary folder (or `--project`), the
 data its registered sample, the model its tiny BERT (2 layers, hidden size 256) at the
@@ -132,66 +134,109 @@ def compare_tokenisation(
     )
 
 
-def compare_padding(
-    train_model: Any, model_dir: Path, splits: Any, max_length: int, repeats: int
-) -> Comparison:
-    """The project's tokenize_splits + DataCollatorWithPadding against padding to max_length."""
-    import torch
-    from transformers import (
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
-        DataCollatorWithPadding,
-    )
+BATCH_SIZE = 16
 
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    collate = DataCollatorWithPadding(tokenizer)
-    batch_size = 16
-    train = splits["train"]
 
-    def batches(tokenized: Any) -> list[dict[str, torch.Tensor]]:
-        rows = list(tokenized)
-        return [collate(rows[i : i + batch_size]) for i in range(0, len(rows), batch_size)]
+@dataclass(frozen=True)
+class Epochs:
+    """One model, tokenizer and collator; the training epochs that the comparisons time."""
 
-    def pad_to_max_length(batch: dict[str, list[Any]]) -> Any:
-        return tokenizer(
-            batch["text"], truncation=True, max_length=max_length, padding="max_length"
+    tokenizer: Any
+    collate: Any
+    initial_model: Any
+    tokenized: Any  # the train split through the project's tokenize_splits
+
+    @classmethod
+    def load(cls, train_model: Any, model_dir: Path, splits: Any, max_length: int) -> Epochs:
+        import torch
+        from transformers import (
+            AutoModelForSequenceClassification,
+            AutoTokenizer,
+            DataCollatorWithPadding,
         )
 
-    dynamic = batches(train_model.tokenize_splits(splits, tokenizer, max_length)["train"])
-    padded_rows = train.map(pad_to_max_length, batched=True, remove_columns=["text"])
-    padded = batches(padded_rows.rename_column("label", "labels"))
-    torch.manual_seed(0)
-    initial = AutoModelForSequenceClassification.from_pretrained(
-        model_dir, num_labels=train.features["label"].num_classes
-    )
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        torch.manual_seed(0)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            model_dir, num_labels=splits["train"].features["label"].num_classes
+        )
+        tokenized = train_model.tokenize_splits(splits, tokenizer, max_length)["train"]
+        return cls(tokenizer, DataCollatorWithPadding(tokenizer), model, tokenized)
 
-    def one_epoch(prepared: list[dict[str, torch.Tensor]]) -> Callable[[], object]:
+    def batches(self, rows: Any, order: list[int] | None = None) -> list[Any]:
+        """Collated batches of `rows`, in `order` (default: as stored)."""
+        items = list(rows)
+        if order is not None:
+            items = [items[i] for i in order]
+        return [self.collate(items[i : i + BATCH_SIZE]) for i in range(0, len(items), BATCH_SIZE)]
+
+    def runner(self, batches: list[Any]) -> Callable[[], object]:
+        """One epoch over `batches`: forward, backward and optimizer step, from fresh weights."""
+        import torch
+
         def run() -> object:
-            model = copy.deepcopy(initial)  # the same starting weights every run
+            model = copy.deepcopy(self.initial_model)  # the same starting weights every run
             model.train()
             optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-            for batch in prepared:
-                loss = model(**batch).loss
-                loss.backward()
+            for batch in batches:
+                model(**batch).loss.backward()
                 optimizer.step()
                 optimizer.zero_grad()
             return model
 
         return run
 
+
+def positions(batches: list[Any]) -> int:
+    """Token positions the model computes over: batch size x padded length, summed."""
+    return sum(int(batch["input_ids"].numel()) for batch in batches)
+
+
+def compare_padding(epochs: Epochs, splits: Any, max_length: int, repeats: int) -> Comparison:
+    """tokenize_splits + DataCollatorWithPadding against padding every text to max_length."""
+    tokenizer = epochs.tokenizer
+
+    def pad_to_max_length(batch: dict[str, list[Any]]) -> Any:
+        text = batch["text"]
+        return tokenizer(text, truncation=True, max_length=max_length, padding="max_length")
+
+    padded_rows = splits["train"].map(pad_to_max_length, batched=True, remove_columns=["text"])
+    dynamic = epochs.batches(epochs.tokenized)
+    padded = epochs.batches(padded_rows.rename_column("label", "labels"))
     return timed(
         "padding (one training epoch)",
         (
             "tokenize_splits, then DataCollatorWithPadding: each batch to its longest text",
-            one_epoch(dynamic),
+            epochs.runner(dynamic),
         ),
-        ('padding="max_length": every text to max_length', one_epoch(padded)),
+        ('padding="max_length": every text to max_length', epochs.runner(padded)),
         repeats=repeats,
-        workload=f"{train.num_rows} texts, batches of {batch_size}, max_length {max_length}",
-        tokens=(
-            sum(int(b["input_ids"].numel()) for b in dynamic),
-            sum(int(b["input_ids"].numel()) for b in padded),
-        ),
+        workload=f"{len(epochs.tokenized)} texts, batches of {BATCH_SIZE}, max_length {max_length}",
+        tokens=(positions(dynamic), positions(padded)),
+    )
+
+
+def compare_batch_order(epochs: Epochs, repeats: int) -> Comparison:
+    """--group-by-length (the Trainer's LengthGroupedSampler) against shuffled batches."""
+    import torch
+    from transformers.trainer_pt_utils import LengthGroupedSampler
+
+    lengths = [len(ids) for ids in epochs.tokenized["input_ids"]]
+    grouped = list(
+        LengthGroupedSampler(
+            BATCH_SIZE, lengths=lengths, generator=torch.Generator().manual_seed(0)
+        )
+    )
+    shuffled = torch.randperm(len(lengths), generator=torch.Generator().manual_seed(0)).tolist()
+    by_length = epochs.batches(epochs.tokenized, grouped)
+    at_random = epochs.batches(epochs.tokenized, shuffled)
+    return timed(
+        "batch order (one training epoch)",
+        ("--group-by-length: texts of similar length together", epochs.runner(by_length)),
+        ("shuffled texts (the default)", epochs.runner(at_random)),
+        repeats=repeats,
+        workload=f"{len(lengths)} texts, batches of {BATCH_SIZE}, each padded to its longest",
+        tokens=(positions(by_length), positions(at_random)),
     )
 
 
@@ -252,9 +297,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"Timing, median of {args.repeats} ...", flush=True)
         train_model = stages["train_model"]
+        epochs = Epochs.load(train_model, model_dir, sample, max_length)
         comparisons = [
             compare_tokenisation(train_model, tokenizer, many, max_length, args.repeats),
-            compare_padding(train_model, model_dir, sample, max_length, args.repeats),
+            compare_padding(epochs, sample, max_length, args.repeats),
+            compare_batch_order(epochs, args.repeats),
         ]
     print(markdown(comparisons))
     if args.json:

@@ -28,7 +28,11 @@ def test_training_input_benchmark_reports_ratios_against_named_baselines(tmp_pat
     assert finished.returncode == 0, finished.stderr[-3000:]
 
     rows = {row["name"]: row for row in json.loads(results.read_text())}
-    assert set(rows) == {"tokenisation", "padding (one training epoch)"}
+    assert set(rows) == {
+        "tokenisation",
+        "padding (one training epoch)",
+        "batch order (one training epoch)",
+    }
     for row in rows.values():
         assert row["baseline"] != row["ours"]
         assert row["ours_seconds"] > 0
@@ -43,3 +47,6 @@ def test_training_input_benchmark_reports_ratios_against_named_baselines(tmp_pat
     # batch to its own longest text costs fewer, since the sample's texts are shorter.
     assert padding["baseline_tokens"] == texts * max_length
     assert padding["ours_tokens"] < padding["baseline_tokens"]
+    # Texts of similar length in one batch need less padding than a shuffled batch.
+    order = rows["batch order (one training epoch)"]
+    assert order["ours_tokens"] < order["baseline_tokens"]
