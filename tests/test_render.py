@@ -40,6 +40,7 @@ TESTS = [
     "test_hf_jobs.py",
     "test_pipeline.py",
     "test_publish.py",
+    "test_tiny_model.py",
     "test_train_model.py",
 ]
 # The local Hub is copied verbatim: every file git knows under template/tools/local-hub.
