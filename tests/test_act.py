@@ -313,7 +313,7 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bench]:
                 "TRAINING_CODE_URL": str(project),
                 "BASE_MODEL": str(tiny),
                 "TRAINING_EPOCHS": "8",
-                "TRAINING_LEARNING_RATE": "3e-3",
+                "TRAINING_LEARNING_RATE": "1e-3",
             },
             repos=repos,
             namespace=namespace,

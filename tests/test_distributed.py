@@ -12,7 +12,7 @@ from rendering import REPO, render, run, tool
 sys.path.insert(0, str(REPO / "template" / "tools" / "local-hub" / "src"))
 from local_hub.testing import HubClients, HubServerProcess
 
-TRAINING = ["--epochs", "2", "--batch-size", "8", "--learning-rate", "3e-3"]
+TRAINING = ["--epochs", "2", "--batch-size", "8", "--learning-rate", "1e-3"]
 READ_BACK = """
 from huggingface_hub import HfApi, hf_hub_download
 
