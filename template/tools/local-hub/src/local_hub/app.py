@@ -14,7 +14,7 @@ from .auth import Auth
 from .errors import HubError
 from .jobs import JobManager
 from .repos import Repositories
-from .storage import Storage, folder_size, xet_transfer_size
+from .storage import Storage, folder_size, is_xet_transfer
 from .web import Request, Response, Router, error_response
 from .xet import XetIndex
 from .xorb import XorbStore
@@ -117,7 +117,7 @@ class App:
             "lfs_objects": counters.lfs_objects,
             "blob_bytes_on_disk": folder_size(self.storage.blobs_dir),
             "xet_cas_bytes": folder_size(self.storage.cas_dir),
-            "xet_transfer_bytes": xet_transfer_size(self.storage.cas_dir),
+            "xet_transfer_bytes": folder_size(self.storage.cas_dir, is_xet_transfer),
             "commits": counters.commits,
             "repos": counters.repos,
             "uptime_seconds": round(time.time() - self.started_at, 3),

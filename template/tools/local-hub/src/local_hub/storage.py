@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,34 +126,26 @@ class Storage:
             tmp_path.unlink(missing_ok=True)
 
 
-def folder_size(folder: Path) -> int:
-    """Bytes of all regular files under `folder` (0 if it does not exist)."""
+def folder_size(folder: Path, keep: Callable[[Path, str], bool] | None = None) -> int:
+    """Bytes of the regular files under `folder` that `keep(directory, name)` accepts (all
+    of them by default); 0 if the folder does not exist."""
     total = 0
     for dirpath, _dirnames, filenames in os.walk(folder):
+        directory = Path(dirpath)
         for name in filenames:
+            if keep is not None and not keep(directory, name):
+                continue
             try:
-                total += (Path(dirpath) / name).lstat().st_size
+                total += (directory / name).lstat().st_size
             except FileNotFoundError:
                 # Files come and go while a client writes the CAS; a vanished file counts 0.
                 continue
     return total
 
 
-def xet_transfer_size(cas_dir: Path) -> int:
-    """Bytes of the xorbs and shards in a local Xet store: what a client sends a remote CAS.
-
-    The store also holds the client's own dedup database and caches, which never cross the
-    wire, so they are left out.
-    """
-    total = 0
-    for dirpath, _dirnames, filenames in os.walk(cas_dir):
-        folder = Path(dirpath)
-        for name in filenames:
-            xorb = folder.name == "xorbs" and name.startswith("default.")
-            shard = folder.name == "shards" and name.endswith(".mdb")
-            if (xorb and not name.endswith(".tagset")) or shard:
-                try:
-                    total += (folder / name).lstat().st_size
-                except FileNotFoundError:
-                    continue
-    return total
+def is_xet_transfer(directory: Path, name: str) -> bool:
+    """A xorb or a shard of a local Xet store: what a client sends a remote CAS. The store
+    also holds the client's own dedup database and caches, which never cross the wire."""
+    xorb = directory.name == "xorbs" and name.startswith("default.")
+    shard = directory.name == "shards" and name.endswith(".mdb")
+    return (xorb and not name.endswith(".tagset")) or shard
