@@ -268,7 +268,6 @@ def main(argv: list[str] | None = None) -> int:
 
     import datasets
     import pyarrow.parquet as pq
-    from transformers import AutoTokenizer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.set_verbosity_error()  # the new head's "newly initialized" report
@@ -287,7 +286,6 @@ def main(argv: list[str] | None = None) -> int:
         model_dir = stages["tiny_model"].build_tiny_model(
             train["text"], work / "tiny-bert", max_length=max_length, hidden_size=256
         )
-        tokenizer = AutoTokenizer.from_pretrained(model_dir)
         n = len(train["text"])
         many = splits_of(
             [train["text"][i % n] for i in range(args.texts)],
@@ -295,11 +293,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         sample = splits_of(train["text"], train["label"])
 
-        print(f"Timing, median of {args.repeats} ...", flush=True)
         train_model = stages["train_model"]
         epochs = Epochs.load(train_model, model_dir, sample, max_length)
+
+        print(f"Timing, median of {args.repeats} ...", flush=True)
         comparisons = [
-            compare_tokenisation(train_model, tokenizer, many, max_length, args.repeats),
+            compare_tokenisation(train_model, epochs.tokenizer, many, max_length, args.repeats),
             compare_padding(epochs, sample, max_length, args.repeats),
             compare_batch_order(epochs, args.repeats),
         ]
