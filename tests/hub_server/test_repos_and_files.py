@@ -115,6 +115,39 @@ def test_upload_tag_branch_and_download_round_trip(
     assert out["after_delete_file"] == [".gitattributes", "config.json", "weights.bin"]
 
 
+COPIES = """
+import os, pathlib
+from huggingface_hub import CommitOperationCopy, HfApi, hf_hub_download
+
+api = HfApi()
+repo = "local-user/copies-{mode}"
+api.create_repo(repo)
+weights = os.urandom(11 * 1024 * 1024)
+api.upload_file(repo_id=repo, path_or_fileobj=weights, path_in_repo="weights.bin")
+api.upload_file(repo_id=repo, path_or_fileobj=b"small", path_in_repo="notes.txt")
+copies = [("weights.bin", "backup/weights.bin"), ("notes.txt", "backup/notes.txt")]
+api.create_commit(repo, [CommitOperationCopy(*c) for c in copies], commit_message="back up")
+read = lambda path: pathlib.Path(hf_hub_download(repo, path)).read_bytes()
+info = {{i.path: i for i in api.get_paths_info(repo, ["weights.bin", "backup/weights.bin"])}}
+report(dict(
+    weights=read("backup/weights.bin") == weights,
+    notes=read("backup/notes.txt") == b"small",
+    sizes=[info[p].size for p in ("weights.bin", "backup/weights.bin")],
+    same_object=info["weights.bin"].lfs.sha256 == info["backup/weights.bin"].lfs.sha256,
+))
+"""
+
+
+def test_copies_of_large_and_small_files_in_one_commit(clients: HubClients, xet: bool) -> None:
+    out = clients.run(COPIES.format(mode="xet" if xet else "lfs"), xet=xet)
+    assert out == {
+        "weights": True,
+        "notes": True,
+        "sizes": [11 * 1024 * 1024] * 2,
+        "same_object": True,
+    }
+
+
 STALE_PARENT = """
 from huggingface_hub import HfApi, CommitOperationAdd
 from huggingface_hub.errors import HfHubHTTPError

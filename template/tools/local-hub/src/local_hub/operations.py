@@ -24,7 +24,7 @@ class AddRegular:
 class AddLarge:
     path: str
     sha256: str
-    size: int
+    size: int | None  # None: a copy of a stored object, whose size the store knows
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class DeleteFolder:
     path: str
 
 
-# Copies are resolved by the client into `file` / `lfsFile` lines, so there is no copy operation.
+# Copies are resolved by the client into `file` / `lfsFile` lines, so there is no copy operation;
+# an `lfsFile` line of a copy names the stored object by its sha256 and has no size.
 Operation = AddRegular | AddLarge | DeleteFile | DeleteFolder
 
 
@@ -107,7 +108,8 @@ def _parse_operation(key: object, value: dict[str, Any], number: int) -> Operati
         oid, size = value.get("oid"), value.get("size")
         if value.get("algo", "sha256") != "sha256" or not isinstance(oid, str):
             raise bad_request(f"{path!r}: large files need 'algo': 'sha256' and an 'oid'")
-        if not _SHA256_RE.match(oid) or not isinstance(size, int) or size < 0:
+        size_ok = size is None or (isinstance(size, int) and size >= 0)  # None: a copy
+        if not _SHA256_RE.match(oid) or not size_ok:
             raise bad_request(f"{path!r}: 'oid' must be a sha256 hex digest and 'size' an integer")
         return AddLarge(path, oid, size)
     if key == "deletedFile":

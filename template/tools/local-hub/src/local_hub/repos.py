@@ -318,27 +318,29 @@ class Repositories:
         return FileEntry(sha256=sha256, size=len(content), oid=git_blob_sha1(content), lfs=False)
 
     def _large_entry(self, operation: AddLarge) -> FileEntry:
-        pointer_oid = git_blob_sha1(lfs_pointer(operation.sha256, operation.size))
         blob = self._storage.blob_path(operation.sha256)
         if blob.is_file():
-            if blob.stat().st_size != operation.size:
+            size = blob.stat().st_size
+            if operation.size not in (None, size):
                 raise bad_request(
                     f"{operation.path!r}: size {operation.size} does not match the stored object"
                 )
-            return FileEntry(operation.sha256, operation.size, pointer_oid, lfs=True)
+            pointer_oid = git_blob_sha1(lfs_pointer(operation.sha256, size))
+            return FileEntry(operation.sha256, size, pointer_oid, lfs=True)
         found = self._xet.lookup(operation.sha256)
         if found is None:
             raise bad_request(
                 f"{operation.path!r}: object sha256:{operation.sha256} was never uploaded "
                 "(neither through LFS nor Xet); upload it before committing"
             )
-        if found.size != operation.size:
+        if operation.size not in (None, found.size):
             raise bad_request(
                 f"{operation.path!r}: size {operation.size} does not match the Xet file "
                 f"({found.size} bytes)"
             )
+        pointer_oid = git_blob_sha1(lfs_pointer(operation.sha256, found.size))
         return FileEntry(
-            operation.sha256, operation.size, pointer_oid, lfs=True, xet_hash=found.xet_hash
+            operation.sha256, found.size, pointer_oid, lfs=True, xet_hash=found.xet_hash
         )
 
     # -- large-file objects (LFS protocol) -----------------------------------------------------
