@@ -136,3 +136,40 @@ def test_server_can_require_given_tokens(tmp_path: Path) -> None:
         assert clients.run(RESTRICTED, token=None, extra_env=oidc) == 200
         oidc["HF_OIDC_ID_TOKEN"] = WRONG_ID_TOKEN
         assert clients.run(RESTRICTED, token=None, extra_env=oidc) == 401
+
+
+READ_ONLY = """
+from huggingface_hub import HfApi, hf_hub_download
+from huggingface_hub.errors import HfHubHTTPError
+
+def status(call):
+    try:
+        call()
+        return 200
+    except HfHubHTTPError as error:
+        return error.response.status_code
+
+api = HfApi()
+upload = lambda: api.upload_file(repo_id="local-user/m", path_or_fileobj=b"x", path_in_repo="b")
+report(dict(
+    role=api.whoami()["auth"]["accessToken"]["role"],
+    download=open(hf_hub_download("local-user/m", "a.txt")).read(),
+    upload=status(upload),
+    create=status(lambda: api.create_repo("local-user/another")),
+))
+"""
+
+
+def test_read_tokens_read_and_nothing_else(tmp_path: Path) -> None:
+    read_token = "a-read-token"  # noqa: S105 - a test value
+    with HubServerProcess(tmp_path / "root", extra_args=["--read-token", read_token]) as hub:
+        clients = HubClients(hub.url, home=tmp_path / "home")
+        clients.run(
+            """
+            from huggingface_hub import HfApi
+            HfApi().create_repo("local-user/m")
+            HfApi().upload_file(repo_id="local-user/m", path_or_fileobj=b"hi", path_in_repo="a.txt")
+            """
+        )
+        out = clients.run(READ_ONLY, token=read_token)
+    assert out == {"role": "read", "download": "hi", "upload": 403, "create": 403}

@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
         help="accept only this bearer token as the user (repeatable; default: any token)",
     )
     parser.add_argument(
+        "--read-token",
+        action="append",
+        default=[],
+        metavar="VALUE",
+        help="accept this bearer token as the user for reading only (repeatable)",
+    )
+    parser.add_argument(
         "--oidc-subject-token",
         metavar="VALUE",
         help="require this subject token in trusted-publishing exchanges (default: any)",
@@ -72,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         user=args.user,
         tokens=args.token,
+        read_tokens=args.read_token,
         oidc_subject_token=args.oidc_subject_token,
     )
     try:

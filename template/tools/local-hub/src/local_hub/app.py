@@ -32,6 +32,8 @@ class Settings:
     tokens: frozenset[str] = frozenset()
     # When set, trusted-publishing exchanges must present this subject token.
     oidc_subject_token: str | None = None
+    # Bearer tokens accepted as the user for reading only.
+    read_tokens: frozenset[str] = frozenset()
     # Seconds between keep-alive comments on streamed job logs.
     log_keepalive: float = 15.0
 
@@ -44,7 +46,9 @@ class App:
         self.endpoint = ""  # set by the server once its port is known
         self.xet_index = XetIndex(self.storage.cas_dir)
         self.xorbs = XorbStore(self.storage.cas_dir)
-        self.auth = Auth(settings.user, settings.tokens, settings.oidc_subject_token)
+        self.auth = Auth(
+            settings.user, settings.tokens, settings.oidc_subject_token, settings.read_tokens
+        )
         self.repos = Repositories(self.storage, self.lock, self.save, self.xet_index)
         self.jobs = JobManager(self.storage.jobs_dir, self.lock, self.save, lambda: self.endpoint)
         self.request_body_bytes = 0

@@ -1,7 +1,8 @@
 """Who is calling, and what they may do.
 
 Any non-empty bearer token acts as the one local user, with write rights to every namespace,
-unless the server was given an explicit list of tokens. Trusted publishing (OIDC) exchanges a
+unless the server was given an explicit list of tokens; read tokens act as the user but may
+only read, like the Hub's tokens with the "read" role. Trusted publishing (OIDC) exchanges a
 CI identity token for an access token scoped to one repo: it may read as usual but write only
 to that repo. Issued tokens are kept as sha256 digests, never as values.
 """
@@ -32,12 +33,10 @@ class Principal:
     user: str | None
     # Set for trusted-publishing tokens: the only repo the token may write to.
     write_scope: RepoRef | None = None
-    # Trusted-publishing token issued for a user name instead of a repo: reads only.
+    # A read token, or a trusted-publishing token issued for a user name instead of a repo.
     read_only: bool = False
-
-    @property
-    def via_oidc(self) -> bool:
-        return self.write_scope is not None or self.read_only
+    # Issued by a trusted-publishing (OIDC) exchange.
+    via_oidc: bool = False
 
 
 ANONYMOUS = Principal(user=None)
@@ -75,9 +74,11 @@ class Auth:
         user: str,
         accepted_tokens: frozenset[str] = frozenset(),
         oidc_subject_token: str | None = None,
+        read_tokens: frozenset[str] = frozenset(),
     ) -> None:
         self.user = user
         self._accepted_tokens = accepted_tokens
+        self._read_tokens = read_tokens
         self._oidc_subject_token = oidc_subject_token
         self._issued: dict[str, IssuedToken] = {}
 
@@ -108,6 +109,8 @@ class Auth:
             raise unauthorized(INVALID_CREDENTIALS)
         if token.startswith(OIDC_TOKEN_PREFIX):
             return self._identify_oidc(token)
+        if any(hmac.compare_digest(token, read) for read in self._read_tokens):
+            return Principal(user=self.user, read_only=True)
         if self._accepted_tokens and not any(
             hmac.compare_digest(token, accepted) for accepted in self._accepted_tokens
         ):
@@ -120,8 +123,8 @@ class Auth:
             raise unauthorized(INVALID_CREDENTIALS)
         scope = parse_resource(issued.resource)
         if scope is None:
-            return Principal(user=self.user, read_only=True)
-        return Principal(user=self.user, write_scope=scope)
+            return Principal(user=self.user, read_only=True, via_oidc=True)
+        return Principal(user=self.user, write_scope=scope, via_oidc=True)
 
     # -- trusted publishing --------------------------------------------------------------------
 
@@ -171,7 +174,8 @@ class Auth:
                 f"writing to {ref.describe()} needs a token: send 'Authorization: Bearer <token>'"
             )
         if principal.read_only:
-            raise forbidden("this trusted-publishing token is read-only")
+            kind = "trusted-publishing token" if principal.via_oidc else "token"
+            raise forbidden(f"this {kind} is read-only: writing needs a token with write access")
         if principal.write_scope is not None and principal.write_scope != ref:
             raise forbidden(
                 f"this trusted-publishing token may only write to "
@@ -185,6 +189,8 @@ class Auth:
             raise unauthorized(f"{action} needs a token: send 'Authorization: Bearer <token>'")
         if principal.via_oidc:
             raise forbidden(f"{action} needs a user token; a trusted-publishing token cannot")
+        if principal.read_only:
+            raise forbidden(f"{action} needs a token with write access; this one is read-only")
         return principal.user
 
 

@@ -79,7 +79,8 @@ def _token_description(principal: Principal) -> dict[str, Any]:
             },
         }
     if principal.read_only:
-        return {"displayName": "trusted publishing (read-only)", "role": "read"}
+        name = "trusted publishing (read-only)" if principal.via_oidc else "local-hub read token"
+        return {"displayName": name, "role": "read"}
     return {"displayName": "local-hub token", "role": "write"}
 
 

@@ -172,6 +172,7 @@ class LocalHub:
         user: str = "local-user",
         tokens: Iterable[str] = (),
         oidc_subject_token: str | None = None,
+        read_tokens: Iterable[str] = (),
         log_keepalive: float = 15.0,
     ) -> None:
         self.settings = Settings(
@@ -179,6 +180,7 @@ class LocalHub:
             user=user,
             tokens=frozenset(tokens),
             oidc_subject_token=oidc_subject_token,
+            read_tokens=frozenset(read_tokens),
             log_keepalive=log_keepalive,
         )
         self._host = host
