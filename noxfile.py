@@ -69,7 +69,8 @@ def demo(session: nox.Session) -> None:
     session.run("python", str(ROOT / "scripts" / "demo_predict.py"), str(model))
     session.log(f"Rendered project: {DEMO}")
     session.log(f"Rehearsal outputs (dataset, model, Space, local Hub state): {model.parent}")
-    session.log(f"Serve the model: cd {DEMO} && python -m ticket_router.app --model {model}")
+    python = Path(session.virtualenv.location) / "bin" / "python"  # where the project is installed
+    session.log(f"Serve the model: cd {DEMO} && {python} -m ticket_router.app --model {model}")
 
 
 @nox.session
