@@ -69,6 +69,7 @@ class DatasetFacts:
     license: str
     label_names: list[str]
     counts: dict[str, dict[str, int]]
+    split_bytes: dict[str, int]  # split -> size of its Arrow table in memory
     source: str
     source_sha256: str
     source_columns: tuple[str, str]
@@ -108,7 +109,16 @@ def dataset_card(facts: DatasetFacts) -> str:
                     },
                 },
             ],
-            "splits": [{"name": s, "num_examples": sum(facts.counts[s].values())} for s in SPLITS],
+            # The fields `datasets` writes on push_to_hub; it ignores splits that lack one.
+            "splits": [
+                {
+                    "name": s,
+                    "num_bytes": facts.split_bytes[s],
+                    "num_examples": sum(facts.counts[s].values()),
+                }
+                for s in SPLITS
+            ],
+            "dataset_size": sum(facts.split_bytes.values()),
         },
     }
     label_rows: list[list[object]] = []
