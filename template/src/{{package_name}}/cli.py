@@ -21,6 +21,17 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+def random_seed(value: str) -> int:
+    """An argparse type for random seeds: numpy and torch take 0 to 2**32 - 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if not 0 <= number < 2**32:
+        raise argparse.ArgumentTypeError(f"{value} is not a seed from 0 to 2**32 - 1")
+    return number
+
+
 def run(
     parser: argparse.ArgumentParser,
     stage: Callable[[argparse.Namespace], None],
