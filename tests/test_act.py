@@ -361,7 +361,17 @@ def self_hosted_training(bench: Bench, data_chain: Outcome) -> Outcome:
 
 @pytest.fixture(scope="module")
 def failing_hf_job(bench: Bench, data_chain: Outcome) -> Outcome:
-    inputs = {"backend": "hf-jobs", "data_revision": "data-v99"}
+    # A revision that exists (hf_jobs checks that before submitting) but holds no registered data:
+    # the dataset repo's first commit, from before the first registration.
+    bench.clients.run(
+        f"""
+        from huggingface_hub import HfApi
+        api, repo = HfApi(), "{bench.repos['dataset']}"
+        first = api.list_repo_commits(repo, repo_type="dataset")[-1].commit_id
+        api.create_branch(repo, repo_type="dataset", branch="no-data", revision=first)
+        """
+    )
+    inputs = {"backend": "hf-jobs", "data_revision": "no-data"}
     return observe(bench, "train.yml", inputs=inputs)
 
 
@@ -459,13 +469,14 @@ def test_self_hosted_backend_trains_on_the_runner_machine_and_the_gate_runs(
 def test_a_failing_hf_job_fails_the_workflow_and_publishes_nothing(
     failing_hf_job: Outcome,
 ) -> None:
-    """A data revision that does not exist: the job fails, so do the step and act; no gate."""
+    """A data revision without data: the job fails, so do the step and act; no gate."""
     result, before, after = failing_hf_job.act, failing_hf_job.before, failing_hf_job.after
     assert result.returncode == 1, result.explain()
     assert result.jobs("failed") == {"train/train on Hugging Face Jobs"}, result.explain()
     assert result.jobs() == set(), result.explain()
     assert [job["stage"] for job in new_jobs(failing_hf_job).values()] == ["ERROR"]
-    assert "has no revision 'data-v99'" in result.output  # the job's own error, streamed
+    assert "Submitted HF Job" in result.output
+    assert "holds no data files" in result.output  # the job's own error, streamed
     assert after["model"]["tags"] == before["model"]["tags"]
 
 
