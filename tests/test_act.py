@@ -56,7 +56,7 @@ RUNNER_LABELS = ("ubuntu-24.04", "ubuntu-latest", "self-hosted")
 TOKEN = "hf_act_token"  # noqa: S105 - any non-empty token is the local Hub's user
 SECRETS = {"HF_TOKEN": TOKEN, "SPACE_HF_TOKEN": TOKEN}
 ACT_TIMEOUT = 900  # seconds for one act invocation
-FORK_NOTICE = "Hub publishing skipped"
+SKIPPED = "Hub publishing skipped"
 
 STATE = """
 from huggingface_hub import HfApi, hf_hub_download
@@ -105,9 +105,9 @@ class ActRun:
         # "<calling job>/<workflow>/<job>", padded with spaces.
         return {"/".join(label.strip().split("/")[-2:]) for label in labels}
 
-    def notices(self, title: str) -> set[str]:
-        """The jobs that emitted a `::notice` with `title` (act also echoes each script)."""
-        pattern = rf"^\[([^\]]+)\]\s+❓\s+::notice title={re.escape(title)}::"
+    def annotations(self, level: str, title: str) -> set[str]:
+        """The jobs that emitted a `::<level>` (notice, warning) with `title`."""
+        pattern = rf"^\[([^\]]+)\]\s+❓\s+::{level} title={re.escape(title)}::"
         labels = re.findall(pattern, self.output, re.MULTILINE)
         return {"/".join(label.strip().split("/")[-2:]) for label in labels}
 
@@ -366,7 +366,7 @@ def failing_hf_job(bench: Bench, data_chain: Outcome) -> Outcome:
     bench.clients.run(
         f"""
         from huggingface_hub import HfApi
-        api, repo = HfApi(), "{bench.repos['dataset']}"
+        api, repo = HfApi(), "{bench.repos["dataset"]}"
         first = api.list_repo_commits(repo, repo_type="dataset")[-1].commit_id
         api.create_branch(repo, repo_type="dataset", branch="no-data", revision=first)
         """
@@ -490,8 +490,11 @@ def test_deploying_the_same_bundle_again_makes_no_space_commit(second_deploy: Ou
 
 
 @pytest.mark.slow
-def test_without_hub_credentials_publishing_skips_with_a_notice(bench: Bench) -> None:
-    """Forks have neither HF_TOKEN nor HF_TRUSTED_PUBLISHING: their runs pass, changing nothing."""
+def test_without_hub_credentials_publishing_skips_with_a_warning(bench: Bench) -> None:
+    """Without HF_TOKEN or HF_TRUSTED_PUBLISHING the runs pass, changing nothing, and warn.
+
+    (A fork gets a notice instead: tests/test_workflows.py runs that branch of the check.)
+    """
     before = bench.state()
     runs = {
         "data.yml": ({}, {"data/register and publish"}),
@@ -503,7 +506,7 @@ def test_without_hub_credentials_publishing_skips_with_a_notice(bench: Bench) ->
         print(f"act {workflow}, no credentials: exit {result.returncode} in {result.seconds:.0f} s")
         assert result.returncode == 0, result.explain()
         assert result.jobs() == jobs, result.explain()
-        assert result.notices(FORK_NOTICE) == jobs, result.explain()
+        assert result.annotations("warning", SKIPPED) == jobs, result.explain()
         assert "Run Main Install the project" not in result.output  # nothing to publish with
     assert bench.state() == before
 

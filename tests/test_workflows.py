@@ -3,11 +3,14 @@ every answer set, and an untrusted expression slipped into a `run:` step is caug
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from answers import ANSWER_SETS
 from rendering import run, tool
 
@@ -112,3 +115,39 @@ def test_an_untrusted_expression_in_run_is_caught(
     result = run(ZIZMOR, project)
     assert result.returncode == 14  # zizmor: the highest finding is of high severity
     assert "template-injection" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "ready", "annotation"),
+    [
+        ({"HF_TOKEN": "hf_x"}, "true", None),
+        ({"HF_TRUSTED_PUBLISHING": "true"}, "true", None),
+        ({"HF_TRUSTED_PUBLISHING": "true", "TOKEN_REQUIRED": "true"}, "false", "::warning"),
+        ({"IS_FORK": "true"}, "false", "::notice"),
+        ({"IS_FORK": "false"}, "false", "::warning"),
+    ],
+    ids=["token", "oidc", "oidc-but-token-required", "fork", "upstream"],
+)
+def test_hub_credentials_check_skips_quietly_only_in_forks(
+    rendered: Callable[[str], Path],
+    tmp_path: Path,
+    env: dict[str, str],
+    ready: str,
+    annotation: str | None,
+) -> None:
+    action = rendered("defaults") / ".github" / "actions" / "hub-credentials" / "action.yml"
+    (step,) = yaml.safe_load(action.read_text())["runs"]["steps"]
+    output = tmp_path / "github-output"
+    output.touch()
+    result = subprocess.run(
+        ["bash", "-c", step["run"]],
+        env={"PATH": os.environ["PATH"], "GITHUB_OUTPUT": str(output), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert output.read_text() == f"ready={ready}\n"
+    if annotation is None:
+        assert result.stdout == ""
+    else:
+        assert result.stdout.startswith(f"{annotation} title=Hub publishing skipped::")
