@@ -106,8 +106,9 @@ class ActRun:
         return {"/".join(label.strip().split("/")[-2:]) for label in labels}
 
     def annotations(self, level: str, title: str) -> set[str]:
-        """The jobs that emitted a `::<level>` (notice, warning) with `title`."""
-        pattern = rf"^\[([^\]]+)\]\s+❓\s+::{level} title={re.escape(title)}::"
+        """The jobs that emitted a `::<level>` (notice, warning) with `title`; act marks a
+        notice with ❓ and a warning with 🚧."""
+        pattern = rf"^\[([^\]]+)\]\s+(?:❓|🚧)\s+::{level} title={re.escape(title)}::"
         labels = re.findall(pattern, self.output, re.MULTILINE)
         return {"/".join(label.strip().split("/")[-2:]) for label in labels}
 
