@@ -76,7 +76,11 @@ def test_every_workflow_is_hardened(rendered: Callable[[str], Path]) -> None:
         document = yaml.safe_load(text)
         if "jobs" in document:
             assert document["permissions"] == {}, path.name
-            assert "concurrency" in document, path.name
+            # A concurrency group on the workflow, or on each of its jobs that runs steps.
+            steps_jobs = [job for job in document["jobs"].values() if "uses" not in job]
+            assert "concurrency" in document or all("concurrency" in job for job in steps_jobs), (
+                path.name
+            )
             for name, job in document["jobs"].items():
                 assert "permissions" in job, f"{path.name}: {name}"
                 assert "timeout-minutes" in job or "uses" in job, f"{path.name}: {name}"
