@@ -102,9 +102,8 @@ def test_oidc_token_writes_only_its_repo(clients: HubClients, hub: HubServerProc
     assert out["token"] not in hub.output(), "the access token must never be logged"
 
 
-RESTRICTED = """
-import os
-from huggingface_hub import HfApi
+# The HTTP status a client call ends with (200: it succeeded).
+STATUS = """
 from huggingface_hub.errors import HfHubHTTPError
 
 def status(call):
@@ -116,6 +115,10 @@ def status(call):
     except Exception as error:  # the OIDC exchange wraps its HTTP error
         cause = error.__cause__ or error
         return getattr(getattr(cause, "response", None), "status_code", repr(error))
+"""
+
+RESTRICTED = f"""{STATUS}
+from huggingface_hub import HfApi
 
 report(status(lambda: HfApi().whoami()))
 """
@@ -138,16 +141,8 @@ def test_server_can_require_given_tokens(tmp_path: Path) -> None:
         assert clients.run(RESTRICTED, token=None, extra_env=oidc) == 401
 
 
-READ_ONLY = """
+READ_ONLY = f"""{STATUS}
 from huggingface_hub import HfApi, hf_hub_download
-from huggingface_hub.errors import HfHubHTTPError
-
-def status(call):
-    try:
-        call()
-        return 200
-    except HfHubHTTPError as error:
-        return error.response.status_code
 
 api = HfApi()
 upload = lambda: api.upload_file(repo_id="local-user/m", path_or_fileobj=b"x", path_in_repo="b")
