@@ -14,6 +14,13 @@ class UsageError(Exception):
     """Bad input the user can fix. The message names the input and says how to fix it."""
 
 
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message, or its type when it has none: the reason a
+    one-line error gives for a library's multi-line one."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """An argparse parser whose errors are one line, like every other error of the stages."""
 
