@@ -16,6 +16,7 @@ a fresh process, as a user would.
 - `train.yml` with the hf-jobs backend submits a job to the local Hub, which clones the
   committed project from TRAINING_CODE_URL, installs it with uv and publishes the next model;
   a job that fails fails the workflow.
+- `train.yml` with a backend no job runs on fails in its first job, before anything runs.
 - `deploy.yml` alone, with the bundle already deployed, makes no new Space commit.
 - Without HF_TOKEN and trusted publishing, as in a fork, every publishing job skips with a
   notice and the Hub is left as it was.
@@ -479,6 +480,24 @@ def test_a_failing_hf_job_fails_the_workflow_and_publishes_nothing(
     assert "Submitted HF Job" in result.output
     assert "holds no data files" in result.output  # the job's own error, streamed
     assert after["model"]["tags"] == before["model"]["tags"]
+
+
+@pytest.mark.slow
+def test_an_unknown_backend_fails_the_run_and_trains_nothing(bench: Bench) -> None:
+    """A backend no job runs on (a typo in TRAINING_BACKEND or a caller's input) fails the run
+    with one error naming the backends, instead of skipping every job and passing."""
+    before = bench.state()
+    result = bench.act("train.yml", inputs={"backend": "gpu-box", "data_revision": "data-v1"})
+    print(f"act train.yml, unknown backend: exit {result.returncode} in {result.seconds:.0f} s")
+    assert result.returncode == 1, result.explain()
+    assert result.jobs("failed") == {"train/check the backend"}, result.explain()
+    assert result.jobs() == set(), result.explain()
+    error = (
+        "::error title=Unknown training backend::'gpu-box' is not a training backend; "
+        "use github-runner, hf-jobs or self-hosted"
+    )
+    assert error in result.output, result.explain()
+    assert bench.state() == before
 
 
 @pytest.mark.slow
