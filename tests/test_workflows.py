@@ -122,13 +122,18 @@ def test_an_untrusted_expression_in_run_is_caught(
 
 
 @pytest.mark.parametrize(
-    ("env", "ready", "annotation"),
+    ("env", "ready", "annotation", "names"),
     [
-        ({"HF_TOKEN": "hf_x"}, "true", None),
-        ({"HF_TRUSTED_PUBLISHING": "true"}, "true", None),
-        ({"HF_TRUSTED_PUBLISHING": "true", "TOKEN_REQUIRED": "true"}, "false", "::warning"),
-        ({"IS_FORK": "true"}, "false", "::notice"),
-        ({"IS_FORK": "false"}, "false", "::warning"),
+        ({"HF_TOKEN": "hf_x"}, "true", None, ""),
+        ({"HF_TRUSTED_PUBLISHING": "true"}, "true", None, ""),
+        (
+            {"HF_TRUSTED_PUBLISHING": "true", "TOKEN_REQUIRED": "true"},
+            "false",
+            "::warning",
+            "trusted publishing cannot submit Hugging Face Jobs",
+        ),
+        ({"IS_FORK": "true"}, "false", "::notice", "A fork has no HF_TOKEN secret"),
+        ({"IS_FORK": "false"}, "false", "::warning", "No HF_TOKEN secret"),
     ],
     ids=["token", "oidc", "oidc-but-token-required", "fork", "upstream"],
 )
@@ -138,6 +143,7 @@ def test_hub_credentials_check_skips_quietly_only_in_forks(
     env: dict[str, str],
     ready: str,
     annotation: str | None,
+    names: str,
 ) -> None:
     action = rendered("defaults") / ".github" / "actions" / "hub-credentials" / "action.yml"
     (step,) = yaml.safe_load(action.read_text())["runs"]["steps"]
@@ -155,3 +161,4 @@ def test_hub_credentials_check_skips_quietly_only_in_forks(
         assert result.stdout == ""
     else:
         assert result.stdout.startswith(f"{annotation} title=Hub publishing skipped::")
+        assert names in result.stdout  # the reason that applies, not another one
