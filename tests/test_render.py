@@ -166,3 +166,26 @@ def test_mypy_passes(rendered: Callable[[str], Path], answer_set: str, mypy_cach
     project = rendered(answer_set)
     check = run([tool("mypy"), "--cache-dir", str(mypy_cache)], project)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+QUOTED_MESSAGE = re.compile(r"^- \*\*`([^`]+)`", re.MULTILINE)
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_readme_troubleshooting_quotes_what_the_project_prints(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    """The README's "When something goes wrong" quotes messages that the project's code and
+    workflows print, word for word, so a reader can search for what they see."""
+    project = rendered(answer_set)
+    readme = (project / "README.md").read_text()
+    section = readme.split("\n## When something goes wrong\n", 1)[1].split("\n## ", 1)[0]
+    quoted = QUOTED_MESSAGE.findall(section)
+    assert len(quoted) >= 7, section
+    printed = "\n".join(
+        path.read_text()
+        for folder in ("src", ".github")
+        for path in sorted((project / folder).rglob("*"))
+        if path.suffix in {".py", ".yml"}
+    )
+    assert [message for message in quoted if message not in printed] == []
