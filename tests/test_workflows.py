@@ -4,6 +4,7 @@ every answer set, and an untrusted expression slipped into a `run:` step is caug
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from answers import ANSWER_SETS
-from rendering import run, tool
+from rendering import REPO, run, tool
 
 IDS = list(ANSWER_SETS)
 # zizmor with the persona the rendered ci.yml uses: auditor, the strictest.
@@ -162,3 +163,29 @@ def test_hub_credentials_check_skips_quietly_only_in_forks(
     else:
         assert result.stdout.startswith(f"{annotation} title=Hub publishing skipped::")
         assert names in result.stdout  # the reason that applies, not another one
+
+
+def settings_read(project: Path) -> set[tuple[str, str]]:
+    """The secrets (but the run's own GITHUB_TOKEN) and the variables the workflows read."""
+    text = "\n".join(path.read_text() for path in sorted((project / ".github").rglob("*.yml")))
+    secrets = set(re.findall(r"\bsecrets\.(\w+)", text)) - {"GITHUB_TOKEN"}
+    variables = set(re.findall(r"\bvars\.(\w+)", text))
+    return {("secret", name) for name in secrets} | {("variable", name) for name in variables}
+
+
+@pytest.mark.parametrize("answer_set", IDS)
+def test_the_readme_lists_every_secret_and_variable_the_workflows_read(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    """The set-up table of the rendered README names exactly what the workflows read: nothing
+    a team must discover in YAML, nothing stale."""
+    project = rendered(answer_set)
+    readme = (project / "README.md").read_text()
+    listed = set(re.findall(r"^\| (secret|variable) \| `(\w+)` \|", readme, re.MULTILINE))
+    assert settings_read(project) == listed
+
+
+def test_the_docs_explain_every_secret_and_variable(rendered: Callable[[str], Path]) -> None:
+    docs = "\n".join(path.read_text() for path in sorted((REPO / "docs").glob("*.md")))
+    names = {name for _kind, name in settings_read(rendered("defaults"))}
+    assert {name for name in names if f"`{name}`" not in docs} == set()
