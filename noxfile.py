@@ -66,7 +66,8 @@ def demo(session: nox.Session) -> None:
     session.install("--no-deps", "-e", ".")
     session.run("python", "-m", "nox", "-s", "rehearse", env={"GRADIO_ANALYTICS_ENABLED": "False"})
     model = DEMO / "artifacts" / "rehearsal" / "model"
-    session.run("python", str(ROOT / "scripts" / "demo_predict.py"), str(model))
+    quiet = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
+    session.run("python", str(ROOT / "scripts" / "demo_predict.py"), str(model), env=quiet)
     session.log(f"Rendered project: {DEMO}")
     session.log(f"Rehearsal outputs (dataset, model, Space, local Hub state): {model.parent}")
     python = Path(session.virtualenv.location) / "bin" / "python"  # where the project is installed

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import textwrap
 import tomllib
 from pathlib import Path
 
@@ -25,7 +26,8 @@ def main(model: str) -> int:
         for text in classifier.examples[:: max(1, len(classifier.examples) // 4)]:
             result = client.predict(text, api_name="/classify")
             best = max(result["confidences"], key=lambda c: c["confidence"])
-            print(f"  {result['label']:<12} {best['confidence']:.2f}  {text[:70]}")
+            shown = textwrap.shorten(text, 70, placeholder=" ...")
+            print(f"  {result['label']:<12} {best['confidence']:.2f}  {shown}")
     finally:
         demo.close()
     return 0
