@@ -224,6 +224,7 @@ def model_card(facts: ModelFacts) -> str:
             ("f1_macro", "f1", "Macro F1", "macro"),
         )
     ]
+    license_fields = license_metadata(facts.license)
     card_data = ModelCardData(
         model_name=facts.project_name,
         base_model=facts.base_model if facts.base_model_on_hub else None,
@@ -232,8 +233,8 @@ def model_card(facts: ModelFacts) -> str:
         pipeline_tag="text-classification",
         tags=["text-classification", *facts.tags],
         eval_results=results,
-        license=facts.license,
-        license_name="proprietary" if facts.license == "other" else None,
+        license=license_fields["license"],
+        license_name=license_fields.get("license_name"),
     )
     base = (
         f"[{facts.base_model}](https://huggingface.co/{facts.base_model})"
