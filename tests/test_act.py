@@ -18,8 +18,8 @@ a fresh process, as a user would.
   a job that fails fails the workflow.
 - `train.yml` with a backend no job runs on fails in its first job, before anything runs.
 - `deploy.yml` alone, with the bundle already deployed, makes no new Space commit.
-- Without HF_TOKEN and trusted publishing, as in a fork, every publishing job skips with a
-  notice and the Hub is left as it was.
+- Without HF_TOKEN and trusted publishing every publishing job skips with a warning (a
+  notice in a fork) and the Hub is left as it was.
 
 Training starts from a tiny BERT built from the registered sample, which the repository
 variables BASE_MODEL, TRAINING_EPOCHS and TRAINING_LEARNING_RATE hand to every training job.
