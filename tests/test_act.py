@@ -55,7 +55,8 @@ BUILT_IN = {"actions/checkout"}
 # The GitHub-hosted labels, and the first label of the self-hosted GPU runner's.
 RUNNER_LABELS = ("ubuntu-24.04", "ubuntu-latest", "self-hosted")
 TOKEN = "hf_act_token"  # noqa: S105 - any non-empty token is the local Hub's user
-SECRETS = {"HF_TOKEN": TOKEN, "SPACE_HF_TOKEN": TOKEN}
+READ_TOKEN = "hf_act_read_token"  # noqa: S105 - the local Hub's read-only token
+SECRETS = {"HF_TOKEN": TOKEN, "SPACE_HF_TOKEN": READ_TOKEN}
 ACT_TIMEOUT = 900  # seconds for one act invocation
 SKIPPED = "Hub publishing skipped"
 
@@ -300,7 +301,8 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bench]:
 
     jobs_env = {**uv, "PATH": path, "OMP_NUM_THREADS": "1", "HF_HOME": str(work / "jobs-hf-home")}
     jobs_env |= {"HF_HUB_DISABLE_TELEMETRY": "1", "TOKENIZERS_PARALLELISM": "false"}
-    with HubServerProcess(work / "hub", extra_env=jobs_env) as hub:
+    read_only = ["--read-token", READ_TOKEN]
+    with HubServerProcess(work / "hub", extra_args=read_only, extra_env=jobs_env) as hub:
         yield Bench(
             project=project,
             work=work,
