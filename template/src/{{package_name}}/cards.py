@@ -57,9 +57,14 @@ def front_matter(metadata: Mapping[str, object]) -> str:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    lines = ["| " + " | ".join(map(cell, header)) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def cell(value: object) -> str:
+    """`value` as a markdown table cell: a '|' in it, even in `code`, would end the cell."""
+    return str(value).replace("|", "\\|")
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,13 @@ import unicodedata
 def normalise_text(value: object) -> str:
     """Unicode NFC, every run of whitespace collapsed to one space, ends stripped.
 
-    Missing values become "", numbers their decimal form (labels are often 0/1 integers).
+    Missing values become "", numbers their decimal form (labels are often 0/1 integers); a text
+    of only invisible format characters (zero-width spaces, byte order marks) becomes "" too.
     """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    visible = any(c != " " and unicodedata.category(c) != "Cf" for c in text)
+    return text if visible else ""
