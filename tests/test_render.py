@@ -32,6 +32,7 @@ PACKAGE_MODULES = [
 ]
 TESTS = [
     "conftest.py",
+    "hub_testing.py",
     "publish_flow.py",
     "test_app.py",
     "test_cli.py",
@@ -40,6 +41,7 @@ TESTS = [
     "test_hf_jobs.py",
     "test_pipeline.py",
     "test_publish.py",
+    "test_publish_refusals.py",
     "test_tiny_model.py",
     "test_train_model.py",
 ]
