@@ -21,6 +21,12 @@ def first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+def listing(items: Sequence[str], limit: int = 5) -> str:
+    """The first `limit` items and how many more, so that an error stays one readable line."""
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """An argparse parser whose errors are one line, like every other error of the stages."""
 
