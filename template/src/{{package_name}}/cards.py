@@ -11,8 +11,10 @@ import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 SPLITS = ("train", "validation", "test")  # the splits of every registered dataset
+SCORE_NAMES = {"accuracy": "accuracy", "f1_macro": "macro-F1"}  # as people write them
 
 
 def code_commit() -> str:
@@ -204,7 +206,43 @@ class ModelFacts:
     majority_baseline: dict[str, float | str]
     hyperparameters: dict[str, object]
     code_commit: str
+    epochs: list[dict[str, Any]] = field(default_factory=list)  # train_model.epoch_history
+    kept_epoch: float | None = None  # the epoch whose weights the model has
+    kept_by: str | None = None  # the validation score that chose it; None: the last epoch
     tags: list[str] = field(default_factory=list)
+
+
+def epochs_section(facts: ModelFacts) -> str:
+    """Validation after every epoch, and which epoch's weights the model holds."""
+    if not facts.epochs or facts.kept_epoch is None:
+        return ""
+    last = facts.epochs[-1]["epoch"]
+    choice = (
+        f"the best validation {SCORE_NAMES.get(facts.kept_by, facts.kept_by)}"
+        if facts.kept_by
+        else "the last"
+    )
+    rows = [
+        (
+            f"{row['epoch']:g}" + (" (kept)" if row["epoch"] == facts.kept_epoch else ""),
+            "-" if row["training_loss"] is None else f"{row['training_loss']:.4f}",
+            f"{row['validation_loss']:.4f}",
+            f"{row['accuracy']:.4f}",
+            f"{row['f1_macro']:.4f}",
+        )
+        for row in facts.epochs
+    ]
+    header = (
+        "epoch",
+        "training loss",
+        "validation loss",
+        "validation accuracy",
+        "validation macro F1",
+    )
+    return (
+        f"The model holds the weights after epoch {facts.kept_epoch:g} of {last:g}, {choice}.\n\n"
+        + table(header, rows)
+    )
 
 
 def model_card(facts: ModelFacts) -> str:
@@ -290,6 +328,8 @@ It sorts a text into one of {len(facts.label_names)} labels:
 ## Training procedure
 
 {table(("hyper-parameter", "value"), [(k, f"`{v}`") for k, v in facts.hyperparameters.items()])}
+
+{epochs_section(facts)}
 
 ## Lineage
 
