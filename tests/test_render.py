@@ -38,6 +38,7 @@ TESTS = [
     "test_cli.py",
     "test_conflict_markers.py",
     "test_data_register.py",
+    "test_gate.py",
     "test_hf_jobs.py",
     "test_pipeline.py",
     "test_publish.py",
