@@ -209,6 +209,7 @@ class ModelFacts:
     epochs: list[dict[str, Any]] = field(default_factory=list)  # train_model.epoch_history
     kept_epoch: float | None = None  # the epoch whose weights the model has
     kept_by: str | None = None  # the validation score that chose it; None: the last epoch
+    stopped_early: bool = False  # before the planned epochs: early_stopping_patience
     tags: list[str] = field(default_factory=list)
 
 
@@ -217,11 +218,8 @@ def epochs_section(facts: ModelFacts) -> str:
     if not facts.epochs or facts.kept_epoch is None:
         return ""
     last = facts.epochs[-1]["epoch"]
-    choice = (
-        f"the best validation {SCORE_NAMES.get(facts.kept_by, facts.kept_by)}"
-        if facts.kept_by
-        else "the last"
-    )
+    score = SCORE_NAMES.get(facts.kept_by or "", facts.kept_by)
+    choice = f"the best validation {score}" if facts.kept_by else "the last"
     rows = [
         (
             f"{row['epoch']:g}" + (" (kept)" if row["epoch"] == facts.kept_epoch else ""),
@@ -239,10 +237,16 @@ def epochs_section(facts: ModelFacts) -> str:
         "validation accuracy",
         "validation macro F1",
     )
-    return (
-        f"The model holds the weights after epoch {facts.kept_epoch:g} of {last:g}, {choice}.\n\n"
-        + table(header, rows)
-    )
+    held = f"The model holds the weights after epoch {facts.kept_epoch:g} of {last:g}, {choice}."
+    if facts.stopped_early:
+        planned = facts.hyperparameters["epochs"]
+        patience = facts.hyperparameters["early_stopping_patience"]
+        held += (
+            f" Training stopped early, after epoch {last:g} of the {planned:g} planned: "
+            f"{patience} epoch{'' if patience == 1 else 's'} in a row without a better "
+            f"validation {score}."
+        )
+    return held + "\n\n" + table(header, rows)
 
 
 def model_card(facts: ModelFacts) -> str:
