@@ -3,6 +3,7 @@ the same files as one process, and only the main process writes and publishes.""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -13,6 +14,10 @@ sys.path.insert(0, str(REPO / "template" / "tools" / "local-hub" / "src"))
 from local_hub.testing import HubClients, HubServerProcess
 
 TRAINING = ["--epochs", "2", "--batch-size", "8", "--learning-rate", "1e-3"]
+# Weights that barely move: one and two processes hold the same model after each epoch, and
+# every epoch ties the first, so patience 1 stops training after epoch 2.
+STILL = ["--epochs", "3", "--batch-size", "8", "--learning-rate", "1e-7"]
+STILL += ["--early-stopping-patience", "1"]
 READ_BACK = """
 from huggingface_hub import HfApi, hf_hub_download
 
@@ -53,6 +58,14 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         stage(*launch, *train, "--model-repo", "your-name/two-processes", ACCELERATE_USE_CPU="true")
         repos = ["your-name/one-process", "your-name/two-processes"]
         landed: dict[str, Any] = clients.run(f"REPOS = {repos!r}\n{READ_BACK}")
+        still = ["-m", "ticket_router.train_model", "--data-revision", "data-v1"]
+        still += ["--base-model", "artifacts/tiny-bert", *STILL]
+        stage(python, *still, "--output-dir", "artifacts/still/one")
+        stage(*launch, *still, "--output-dir", "artifacts/still/two", ACCELERATE_USE_CPU="true")
+    landed["still"] = {
+        name: json.loads((project / "artifacts" / "still" / name / "metrics.json").read_text())
+        for name in ("one", "two")
+    }
     return landed
 
 
@@ -73,3 +86,20 @@ def test_only_the_main_process_publishes(published: dict[str, Any]) -> None:
     # The best epoch is kept under DDP too: every process sees the same validation scores.
     assert "the best validation macro-F1." in two["card"]
     assert "(kept) |" in two["card"]
+
+
+@pytest.mark.slow
+def test_two_processes_report_the_losses_of_one(published: dict[str, Any]) -> None:
+    """The same model, so the same losses: not the mean multiplied by the number of processes,
+    which the Trainer does to a model whose forward takes **kwargs."""
+    one, two = (published["still"][name]["epochs"] for name in ("one", "two"))
+    for loss in ("training_loss", "validation_loss"):
+        assert [row[loss] for row in two] == pytest.approx([row[loss] for row in one], rel=0.01)
+
+
+@pytest.mark.slow
+def test_early_stopping_stops_every_process_at_the_same_epoch(published: dict[str, Any]) -> None:
+    for found in published["still"].values():  # two processes that disagreed would never end
+        assert found["validation"]["stopped_early"] is True
+        assert [row["epoch"] for row in found["epochs"]] == [1.0, 2.0]
+        assert found["validation"]["epoch"] == 1.0
