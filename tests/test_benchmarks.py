@@ -50,3 +50,26 @@ def test_training_input_benchmark_reports_ratios_against_named_baselines(tmp_pat
     # Texts of similar length in one batch need less padding than a shuffled batch.
     order = rows["batch order (one training epoch)"]
     assert order["ours_tokens"] < order["baseline_tokens"]
+
+
+@pytest.mark.slow
+def test_class_weights_benchmark_compares_balanced_with_unweighted_training(
+    tmp_path: Path,
+) -> None:
+    project = render(tmp_path / "project")
+    results = tmp_path / "results.json"
+    command = [sys.executable, str(REPO / "benchmarks" / "class_weights.py")]
+    command += ["--project", str(project), "--repeats", "1", "--json", str(results)]
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+
+    rows = {row["name"]: row for row in json.loads(results.read_text())}
+    assert set(rows) == {"account recall", "account F1", "macro-F1"}
+    for row in rows.values():
+        assert len(row["ours_per_seed"]) == len(row["baseline_per_seed"]) == 1
+        assert row["ours"] == row["ours_per_seed"][0]
+        assert f"| {row['name']} | {row['ours']:.3f} | {row['baseline']:.3f} |" in finished.stdout
+    # The rare class was cut down before registering, and the weights changed what was learnt.
+    counts = dict(re.findall(r"(\w+) (\d+)", rows["macro-F1"]["workload"].split(";")[0]))
+    assert int(counts["account"]) < min(int(n) for label, n in counts.items() if label != "account")
+    assert any(row["ours"] != row["baseline"] for row in rows.values())
