@@ -91,6 +91,6 @@ def bench(session: nox.Session) -> None:
     install_test_requirements(session)
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
-    for script in sorted((ROOT / "benchmarks").glob("*.py")):
+    for script in sorted((ROOT / "benchmarks").glob("[!_]*.py")):  # _project.py is shared code
         output = results / f"{script.stem}.json"
         session.run("python", str(script), "--json", str(output), *session.posargs)

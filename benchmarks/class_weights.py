@@ -12,7 +12,6 @@ class and the macro-F1, averaged over `--repeats` seeds, and their ratio.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import io
@@ -23,7 +22,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from training_input import project_modules, render_project
+from _project import benchmark_parser, project_modules, quiet_libraries, render_project
 
 # The tiny model's settings in the project's own tests: it learns the sample in 10 epochs.
 TRAINING = {"epochs": 10.0, "learning_rate": 2e-3, "batch_size": 8}
@@ -76,23 +75,13 @@ def markdown(rows: list[Scores], workload: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--project", type=Path, help="a rendered project (default: render one)")
-    parser.add_argument("--repeats", type=int, default=5, help="seeds, each trained both ways")
+    parser = benchmark_parser(__doc__.splitlines()[0], "seeds, each trained both ways")
     parser.add_argument("--rare-rows", type=int, default=40, help="texts left in the rare class")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads (default: 1)")
     args = parser.parse_args(argv)
     if min(args.repeats, args.rare_rows, args.threads) < 1:
         parser.error("--repeats, --rare-rows and --threads must be at least 1")
 
-    import datasets
-    import torch
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.set_verbosity_error()
-    datasets.disable_progress_bars()
-    torch.set_num_threads(args.threads)
+    quiet_libraries(args.threads)
 
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)

@@ -22,23 +22,17 @@ data its registered sample, the model the project's tiny BERT built wider than i
 
 from __future__ import annotations
 
-import argparse
 import copy
-import importlib
 import json
 import statistics
-import sys
 import tempfile
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-ROOT = Path(__file__).resolve().parent.parent
+from _project import benchmark_parser, project_modules, quiet_libraries, render_project
 
 
 @dataclass(frozen=True)
@@ -57,23 +51,6 @@ class Comparison:
     @property
     def speedup(self) -> float:
         return self.baseline_seconds / self.ours_seconds
-
-
-def render_project(destination: Path) -> Path:
-    from copier import run_copy
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Dirty template changes")
-        run_copy(str(ROOT), str(destination), defaults=True, vcs_ref="HEAD", quiet=True)
-    return destination
-
-
-def project_modules(project: Path) -> dict[str, Any]:
-    """The rendered package's modules that the benchmark reuses, imported from its src/."""
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
-    sys.path.insert(0, str(project / "src"))
-    names = ("config", "data_register", "raw_data", "tiny_model", "train_model")
-    return {name: importlib.import_module(f"{answers['package_name']}.{name}") for name in names}
 
 
 def timed(
@@ -263,31 +240,15 @@ def markdown(comparisons: list[Comparison]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--project", type=Path, help="a rendered project (default: render one)")
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each (median)")
+    parser = benchmark_parser(__doc__.splitlines()[0], "timed runs of each (median)")
     parser.add_argument("--texts", type=int, default=20_000, help="texts to tokenise")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="torch threads (default: 1, as the project's tests train the tiny model; "
-        "steadier timings on a shared machine)",
-    )
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.texts < 1 or args.threads < 1:
         parser.error("--repeats, --texts and --threads must be at least 1")
 
-    import datasets
     import pyarrow.parquet as pq
-    import torch
-    from transformers.utils import logging as transformers_logging
 
-    transformers_logging.set_verbosity_error()  # the new head's "newly initialized" report
-    transformers_logging.disable_progress_bar()
-    datasets.disable_progress_bars()
-    torch.set_num_threads(args.threads)
+    quiet_libraries(args.threads)
 
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)

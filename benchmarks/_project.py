@@ -1,0 +1,60 @@
+"""What the benchmark scripts share: the rendered project they measure, their common options,
+and libraries kept quiet. Not a benchmark itself (`nox -s bench` skips names starting with _)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def render_project(destination: Path) -> Path:
+    from copier import run_copy
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Dirty template changes")
+        run_copy(str(ROOT), str(destination), defaults=True, vcs_ref="HEAD", quiet=True)
+    return destination
+
+
+def project_modules(project: Path) -> dict[str, Any]:
+    """The rendered package's modules that the benchmark reuses, imported from its src/."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    sys.path.insert(0, str(project / "src"))
+    names = ("config", "data_register", "raw_data", "tiny_model", "train_model")
+    return {name: importlib.import_module(f"{answers['package_name']}.{name}") for name in names}
+
+
+def benchmark_parser(description: str, repeats: str) -> argparse.ArgumentParser:
+    """--project, --repeats (`repeats` says what one repeat is), --json and --threads."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--project", type=Path, help="a rendered project (default: render one)")
+    parser.add_argument("--repeats", type=int, default=5, help=repeats)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch threads (default: 1, as the project's tests train the tiny model; "
+        "steadier timings on a shared machine)",
+    )
+    return parser
+
+
+def quiet_libraries(threads: int) -> None:
+    """No progress bars or load reports from the libraries, and `threads` torch threads."""
+    import datasets
+    import torch
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # the new head's "newly initialized" report
+    transformers_logging.disable_progress_bar()
+    datasets.disable_progress_bars()
+    torch.set_num_threads(threads)
