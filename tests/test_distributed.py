@@ -18,6 +18,8 @@ TRAINING = ["--epochs", "2", "--batch-size", "8", "--learning-rate", "1e-3"]
 # every epoch ties the first, so patience 1 stops training after epoch 2.
 STILL = ["--epochs", "3", "--batch-size", "8", "--learning-rate", "1e-7"]
 STILL += ["--early-stopping-patience", "1"]
+# The same, with the loss weighted per class: the Trainer's compute_loss_func path.
+WEIGHTED = [*STILL, "--class-weights", "balanced"]
 READ_BACK = """
 from huggingface_hub import HfApi, hf_hub_download
 
@@ -58,14 +60,17 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         stage(*launch, *train, "--model-repo", "your-name/two-processes", ACCELERATE_USE_CPU="true")
         repos = ["your-name/one-process", "your-name/two-processes"]
         landed: dict[str, Any] = clients.run(f"REPOS = {repos!r}\n{READ_BACK}")
-        still = ["-m", "ticket_router.train_model", "--data-revision", "data-v1"]
-        still += ["--base-model", "artifacts/tiny-bert", *STILL]
-        stage(python, *still, "--output-dir", "artifacts/still/one")
-        stage(*launch, *still, "--output-dir", "artifacts/still/two", ACCELERATE_USE_CPU="true")
-    landed["still"] = {
-        name: json.loads((project / "artifacts" / "still" / name / "metrics.json").read_text())
-        for name in ("one", "two")
-    }
+        local = ["-m", "ticket_router.train_model", "--data-revision", "data-v1"]
+        local += ["--base-model", "artifacts/tiny-bert"]
+        for name, options in (("still", STILL), ("weighted", WEIGHTED)):
+            stage(python, *local, *options, "--output-dir", f"artifacts/{name}/one")
+            two = ["--output-dir", f"artifacts/{name}/two"]
+            stage(*launch, *local, *options, *two, ACCELERATE_USE_CPU="true")
+            folder = project / "artifacts" / name
+            landed[name] = {
+                processes: json.loads((folder / processes / "metrics.json").read_text())
+                for processes in ("one", "two")
+            }
     return landed
 
 
@@ -95,6 +100,19 @@ def test_two_processes_report_the_losses_of_one(published: dict[str, Any]) -> No
     one, two = (published["still"][name]["epochs"] for name in ("one", "two"))
     for loss in ("training_loss", "validation_loss"):
         assert [row[loss] for row in two] == pytest.approx([row[loss] for row in one], rel=0.01)
+
+
+@pytest.mark.slow
+def test_two_processes_report_the_weighted_losses_of_one(published: dict[str, Any]) -> None:
+    """Class weights go through the Trainer's compute_loss_func, whose loss is divided by the
+    texts of the whole step across processes: the same losses again. (Two processes score one
+    validation text twice, to split the split evenly; with its class's weight that moves the
+    validation loss by about 0.5%.)"""
+    one, two = (published["weighted"][name] for name in ("one", "two"))
+    assert one["class_weights"] == two["class_weights"] is not None
+    for loss in ("training_loss", "validation_loss"):
+        found = [row[loss] for row in two["epochs"]]
+        assert found == pytest.approx([row[loss] for row in one["epochs"]], rel=0.01)
 
 
 @pytest.mark.slow
