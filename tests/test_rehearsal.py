@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -75,7 +76,7 @@ def rehearsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         clients = HubClients(server.url, home=tmp_path_factory.mktemp("hf-home"))
         code = "".join(f"{name} = {value!r}\n" for name, value in ids.items()) + READ_BACK
         landed: dict[str, Any] = clients.run(code)
-    return {**landed, "head": head, "stdout": result.stdout, "project": project}
+    return {**landed, "head": head, "stdout": result.stdout, "project": project, "ids": ids}
 
 
 @pytest.mark.slow
@@ -110,3 +111,68 @@ def test_lineage_runs_from_the_space_to_the_raw_data(rehearsed: dict[str, Any]) 
         PYTHONPATH=str(project / "src"),
     ).stdout.strip()  # fmt: skip
     assert table_value(dataset_card, "Raw data sha256") == raw_hash
+
+
+REFUSED_READ_BACK = """
+from huggingface_hub import HfApi
+
+api = HfApi()
+report({
+    "model_tags": sorted(t.name for t in api.list_repo_refs(MODEL).tags),
+    "space": api.repo_exists(SPACE, repo_type="space"),
+})
+"""
+
+
+@pytest.mark.slow
+def test_a_model_the_gate_refuses_leaves_prod_unset_and_deploys_nothing(
+    rehearsed: dict[str, Any], tmp_path: Path
+) -> None:
+    project = rehearsed["project"]
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    workdir = tmp_path / "refused"
+    command = [sys.executable, "tools/rehearse.py", "--workdir", str(workdir)]
+    result = run([*command, "--gate-threshold", "1"], project, **env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "Not promoted" in result.stdout
+    assert "No deploy: the gate kept prod where it was" in result.stdout
+    assert "gate: promoted=false" in result.stdout
+    with HubServerProcess(workdir / "hub", log_path=tmp_path / "read-back.log") as server:
+        clients = HubClients(server.url, home=tmp_path / "hf-home")
+        ids = {"MODEL": rehearsed["ids"]["MODEL"], "SPACE": rehearsed["ids"]["SPACE"]}
+        code = "".join(f"{name} = {value!r}\n" for name, value in ids.items())
+        landed = clients.run(code + REFUSED_READ_BACK)
+    assert landed == {"model_tags": ["model-v1"], "space": False}
+
+
+@pytest.mark.slow
+def test_the_rehearsal_refuses_a_workdir_that_holds_other_files(
+    rehearsed: dict[str, Any], tmp_path: Path
+) -> None:
+    kept = tmp_path / "thesis" / "chapter-1.md"
+    kept.parent.mkdir()
+    kept.write_text("months of work")
+    command = [sys.executable, "tools/rehearse.py", "--workdir", str(kept.parent)]
+    result = run(command, rehearsed["project"])
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "holds files this stage did not write" in result.stderr
+    assert kept.read_text() == "months of work"
+
+
+@pytest.mark.slow
+def test_a_failing_stage_stops_the_rehearsal_with_its_exit_code_and_no_traceback(
+    rehearsed: dict[str, Any], tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(rehearsed["project"], project, ignore=shutil.ignore_patterns("artifacts"))
+    for raw in (project / "data" / "raw").iterdir():
+        raw.unlink()
+    (project / "data" / "raw" / "one-class.csv").write_text("text,label\nhello,billing\n")
+    result = run([sys.executable, "tools/rehearse.py"], project)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2, result.stderr  # the stage's own, then where the rehearsal stopped
+    assert "at least 2 classes" in errors[0]
+    assert "stopped at 'Register and publish the data'" in errors[1]
