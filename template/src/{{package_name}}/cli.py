@@ -53,11 +53,41 @@ def run(
     """Parse `argv`, run `stage` and turn a `UsageError` into one line on stderr and exit code 2."""
     args = parser.parse_args(argv)
     try:
+        check_defaults(parser, args)
         stage(args)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def check_defaults(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Check the defaults that config.py gives the options as the options check their values.
+
+    argparse passes only a default that is a string through its option's type, and checks no
+    default against the choices, so a value edited into config.py (epochs = 0, a test share of
+    0.85, a misspelt choice) would reach the stage unchecked. An option given on the command
+    line replaces its default and was checked as it was parsed.
+    """
+    for action in parser._actions:  # argparse lists its options nowhere public
+        default = action.default
+        given = getattr(args, action.dest, None) is not default
+        if not action.option_strings or default is None or given:
+            continue
+        problem = None
+        if callable(action.type) and not isinstance(default, str):
+            try:
+                action.type(str(default))
+            except (argparse.ArgumentTypeError, TypeError, ValueError) as error:
+                problem = str(error)
+        if problem is None and action.choices is not None and default not in action.choices:
+            problem = f"it is not one of {', '.join(map(str, action.choices))}"
+        if problem:
+            option = action.option_strings[-1]
+            raise UsageError(
+                f"config.py gives {option} the default {default!r}, which it refuses "
+                f"({problem}): fix it in config.py, or pass {option}"
+            )
 
 
 def write_outputs(**values: str) -> None:
