@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 
 class UsageError(Exception):
@@ -29,6 +30,12 @@ def listing(items: Sequence[str], limit: int = 5) -> str:
 
 class ArgumentParser(argparse.ArgumentParser):
     """An argparse parser whose errors are one line, like every other error of the stages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A value such as -1e-3 is a number, for its option's check to refuse with a reason;
+        # before Python 3.13, argparse took it for an unknown option ("expected one argument").
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
