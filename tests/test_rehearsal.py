@@ -58,8 +58,9 @@ def rehearsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     author |= {"GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com"}
     for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "Start"]):
         assert run(command, project, **author).returncode == 0
-    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    result = run([sys.executable, "-m", "nox", "-s", "rehearse"], project, **env)
+    # As on a CI runner: no python on PATH but the system's, which lacks the project's libraries.
+    bare = os.pathsep.join(["/usr/bin", "/bin"])
+    result = run([sys.executable, "-m", "nox", "-s", "rehearse"], project, PATH=bare)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
@@ -128,11 +129,9 @@ report({
 def test_a_model_the_gate_refuses_leaves_prod_unset_and_deploys_nothing(
     rehearsed: dict[str, Any], tmp_path: Path
 ) -> None:
-    project = rehearsed["project"]
-    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     workdir = tmp_path / "refused"
     command = [sys.executable, "tools/rehearse.py", "--workdir", str(workdir)]
-    result = run([*command, "--gate-threshold", "1"], project, **env)
+    result = run([*command, "--gate-threshold", "1"], rehearsed["project"])
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "Not promoted" in result.stdout
     assert "No deploy: the gate kept prod where it was" in result.stdout

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,6 +106,25 @@ UNSAFE_STEP = """
       - name: Greet the pull request
         run: echo "Checking ${{ github.event.pull_request.title }}"
 """
+
+
+# What PATH holds on a GitHub-hosted runner for the project's tools: none of them.
+BARE_PATH = os.pathsep.join(["/usr/bin", "/bin"])
+
+
+def test_ci_runs_nox_with_the_tools_of_the_projects_environment(
+    rendered: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """ci.yml calls .venv/bin/nox; the sessions must find ruff, mypy and pytest beside it."""
+    project = tmp_path / "project"
+    shutil.copytree(rendered("defaults"), project)
+    ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    steps = [step.get("run") for step in ci["jobs"]["checks"]["steps"]]
+    assert ".venv/bin/nox -s lint tests" in steps
+    assert not any(shutil.which(name, path=BARE_PATH) for name in ("ruff", "mypy", "pytest"))
+    result = run([sys.executable, "-m", "nox", "-s", "lint"], project, PATH=BARE_PATH)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Session lint was successful" in result.stderr
 
 
 def test_an_untrusted_expression_in_run_is_caught(
