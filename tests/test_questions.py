@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 import yaml
 from rendering import REPO, recorded_answers, render
@@ -54,7 +58,7 @@ def test_slug_and_package_name_are_computed_from_the_project_name(
 BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"project_name": ""}, "project name is empty"),
     ({"project_name": "2 Fast"}, "must start with a letter"),
-    ({"project_name": "Emile's model!"}, "only letters, digits"),
+    ({"project_name": "Emile's model!"}, "only ASCII letters, digits"),
     ({"project_name": "x" * 61}, "keep it to 60 or fewer"),
     ({"project_slug": "Ticket_Router"}, "not a valid slug"),
     ({"project_slug": "ticket--router"}, "not a valid slug"),
@@ -62,6 +66,14 @@ BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"package_name": "class"}, "is a Python keyword"),
     ({"package_name": "datasets"}, "would shadow the Python module"),
     ({"package_name": "transformers"}, "would shadow the Python module"),
+    ({"package_name": "platform"}, "would shadow the Python module"),  # breaks torch
+    ({"package_name": "yaml"}, "would shadow the Python module"),  # a dependency's
+    ({"package_name": "hub_testing"}, "would shadow the Python module"),  # the rendered tests'
+    ({"package_name": "test_app"}, "would shadow the Python module"),
+    ({"project_name": "Caf\u00e9 Router"}, "leave out accents"),
+    ({"description": "line one\rline two"}, "single line of printable characters"),
+    ({"author_name": "Ada\tLovelace"}, "single line of printable characters"),
+    ({"author_email": "a\\q@example.com"}, "without quotes, backslashes or spaces"),
     ({"description": 'Say "hi"'}, "cannot contain double quotes"),
     ({"description": "line one\nline two"}, "single line"),
     ({"author_email": "not-an-email"}, "not an email address"),
@@ -111,6 +123,77 @@ def test_bad_answer_is_refused_with_a_message(
     question = next(iter(answers))
     assert f"'{question}'" in str(error.value)
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize(
+    ("answers", "derived"),
+    [
+        (
+            {"project_name": "An Extremely Long Project Name For Routing Messages"},
+            {"package_name": "an_extremely_long_project_name_for_routi"},
+        ),
+        (
+            {"author_name": "Li Ming of the Extraordinarily Long Team Name Inc"},
+            {"hf_namespace": "li-ming-of-the-extraordinarily-long-team-n"},
+        ),
+        ({"author_name": "\u674e\u660e"}, {"hf_namespace": "your-name"}),
+    ],
+    ids=["long-project-name", "long-author-name", "author-name-without-latin-letters"],
+)
+def test_a_computed_default_passes_its_own_check(
+    tmp_path: Path, answers: dict[str, Any], derived: dict[str, str]
+) -> None:
+    """--defaults renders whatever project or author name passed its own check."""
+    recorded = recorded_answers(render(tmp_path / "p", answers))
+    assert {name: recorded[name] for name in derived} == derived
+
+
+def test_runner_labels_are_case_insensitive_as_on_github(tmp_path: Path) -> None:
+    answers = {"training_backend": "self-hosted", "self_hosted_labels": "Self-Hosted, linux, gpu"}
+    assert recorded_answers(render(tmp_path / "p", answers))["self_hosted_labels"] == (
+        "Self-Hosted, linux, gpu"
+    )
+
+
+def package_name_check(value: str) -> str:
+    """What the package_name validator says about `value`, with Copier's Jinja filters."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(REPO),
+        autoescape=True,  # the messages are not HTML, and only a word of them is looked at
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+    )
+    source = "{% from 'includes/validators.jinja' import package_name %}{{ package_name(v) }}"
+    return environment.from_string(source).render(v=value).strip()
+
+
+def rendered_module_names(project: Path) -> set[str]:
+    """Modules a rendered project imports by top-level name besides its package."""
+    files = [*project.glob("tests/*.py"), *project.glob("tools/*.py"), project / "noxfile.py"]
+    names = {path.stem for path in files}
+    return names | {p.name for p in (project / "tools" / "local-hub" / "src").iterdir()}
+
+
+def test_no_package_name_shadows_what_the_project_imports(tmp_path: Path) -> None:
+    """The standard library, the rendered dependencies' modules and the project's own modules
+    are all refused; scripts/shadowed_modules.py regenerates the list."""
+    project = render(tmp_path / "p")
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    requirements = [*pyproject["project"]["dependencies"], *pyproject["dependency-groups"]["dev"]]
+    direct = {re.split(r"[<>=!~ ;\[]", r, maxsplit=1)[0].lower() for r in requirements}
+    dependencies = {
+        module
+        for module, owners in metadata.packages_distributions().items()
+        if any(owner.lower().replace("_", "-") in direct for owner in owners)
+    }
+    standard = {name for name in sys.stdlib_module_names if not name.startswith("_")}
+    names = standard | dependencies | rendered_module_names(project)
+    accepted = sorted(
+        name
+        for name in names
+        if re.fullmatch("[a-z][a-z0-9_]*", name) and "shadow" not in package_name_check(name)
+    )
+    assert accepted == []
+    assert package_name_check("ticket_router") == ""
 
 
 def test_defaults_render_without_trust(tmp_path: Path) -> None:
