@@ -89,6 +89,7 @@ def expected_files(answers: dict[str, object]) -> set[str]:
         "tools/rehearse.py",
         *([f"src/{package}/deploy.py"] if answers["deploy_space"] else []),
         *([".github/workflows/deploy.yml"] if answers["deploy_space"] else []),
+        *(["NOTICE"] if answers["license"] == "Apache-2.0" else []),
         *LOCAL_HUB,
     }
 
@@ -151,6 +152,10 @@ def test_answers_reach_config_readme_and_license(
         "Proprietary": "All rights reserved",
     }[answers["license"]]
     assert first_line in license_text.split("\n\n")[0]
+    # The copyright line: in the license text, or for Apache-2.0 in NOTICE.
+    notice = project / ("NOTICE" if answers["license"] == "Apache-2.0" else "LICENSE")
+    year, owner = answers["copyright_year"], re.escape(answers["author_name"])
+    assert re.search(rf"^Copyright (\(c\) )?{year},? {owner}\b", notice.read_text(), re.MULTILINE)
     pyproject = (project / "pyproject.toml").read_text()
     assert f'requires-python = ">={answers["python_version"]}"' in pyproject
 
