@@ -6,7 +6,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,16 @@ def project_modules(project: Path) -> dict[str, Any]:
     sys.path.insert(0, str(project / "src"))
     names = ("config", "data_register", "raw_data", "tiny_model", "train_model")
     return {name: importlib.import_module(f"{answers['package_name']}.{name}") for name in names}
+
+
+@contextmanager
+def workspace(project: Path | None) -> Iterator[tuple[Path, Path, dict[str, Any]]]:
+    """A scratch folder, removed afterwards; the project (rendered into it unless given); and the
+    project's modules."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        work = Path(scratch)
+        project = project or render_project(work / "project")
+        yield work, project, project_modules(project)
 
 
 def benchmark_parser(description: str, repeats: str) -> argparse.ArgumentParser:

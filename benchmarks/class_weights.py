@@ -17,12 +17,11 @@ import csv
 import io
 import json
 import statistics
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from _project import benchmark_parser, project_modules, quiet_libraries, render_project
+from _project import benchmark_parser, quiet_libraries, workspace
 
 # The tiny model's settings in the project's own tests: it learns the sample in 10 epochs.
 TRAINING = {"epochs": 10.0, "learning_rate": 2e-3, "batch_size": 8}
@@ -83,10 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet_libraries(args.threads)
 
-    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        work = Path(scratch)
-        project = args.project or render_project(work / "project")
-        stages = project_modules(project)
+    with workspace(args.project) as (work, project, stages):
         train_model = stages["train_model"]
         raw = work / "raw.csv"
         rare = imbalanced_sample(

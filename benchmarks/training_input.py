@@ -25,14 +25,13 @@ from __future__ import annotations
 import copy
 import json
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from _project import benchmark_parser, project_modules, quiet_libraries, render_project
+from _project import benchmark_parser, quiet_libraries, workspace
 
 
 @dataclass(frozen=True)
@@ -250,10 +249,7 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet_libraries(args.threads)
 
-    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        work = Path(scratch)
-        project = args.project or render_project(work / "project")
-        stages = project_modules(project)
+    with workspace(args.project) as (work, project, stages):
         print(f"Registering {project / 'data' / 'raw'} and building a tiny BERT ...", flush=True)
         raw = stages["raw_data"].read_raw_data(project / "data" / "raw")
         dataset = stages["data_register"].register(raw, work / "dataset")
