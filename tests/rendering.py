@@ -15,6 +15,9 @@ from copier import run_copy
 
 REPO = Path(__file__).resolve().parents[1]
 TOOLS = Path(sys.executable).parent
+# PATH as a GitHub-hosted runner has it for the project: the system's programs, none of the
+# project's tools, and no python but the system's, which lacks the project's libraries.
+RUNNER_PATH = os.pathsep.join(["/usr/bin", "/bin"])
 
 
 def render(destination: Path, answers: dict[str, Any] | None = None) -> Path:

@@ -7,7 +7,6 @@ commit -> dataset card -> the raw data's hash.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from rendering import REPO, render, run
+from rendering import REPO, RUNNER_PATH, render, run
 
 sys.path.insert(0, str(REPO / "template" / "tools" / "local-hub" / "src"))
 from local_hub.testing import HubClients, HubServerProcess
@@ -58,9 +57,7 @@ def rehearsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     author |= {"GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com"}
     for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "Start"]):
         assert run(command, project, **author).returncode == 0
-    # As on a CI runner: no python on PATH but the system's, which lacks the project's libraries.
-    bare = os.pathsep.join(["/usr/bin", "/bin"])
-    result = run([sys.executable, "-m", "nox", "-s", "rehearse"], project, PATH=bare)
+    result = run([sys.executable, "-m", "nox", "-s", "rehearse"], project, PATH=RUNNER_PATH)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from answers import ANSWER_SETS
-from rendering import REPO, run, tool
+from rendering import REPO, RUNNER_PATH, run, tool
 
 IDS = list(ANSWER_SETS)
 # zizmor with the persona the rendered ci.yml uses: auditor, the strictest.
@@ -108,10 +108,6 @@ UNSAFE_STEP = """
 """
 
 
-# What PATH holds on a GitHub-hosted runner for the project's tools: none of them.
-BARE_PATH = os.pathsep.join(["/usr/bin", "/bin"])
-
-
 def test_ci_runs_nox_with_the_tools_of_the_projects_environment(
     rendered: Callable[[str], Path], tmp_path: Path
 ) -> None:
@@ -121,8 +117,8 @@ def test_ci_runs_nox_with_the_tools_of_the_projects_environment(
     ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
     steps = [step.get("run") for step in ci["jobs"]["checks"]["steps"]]
     assert ".venv/bin/nox -s lint tests" in steps
-    assert not any(shutil.which(name, path=BARE_PATH) for name in ("ruff", "mypy", "pytest"))
-    result = run([sys.executable, "-m", "nox", "-s", "lint"], project, PATH=BARE_PATH)
+    assert not any(shutil.which(name, path=RUNNER_PATH) for name in ("ruff", "mypy", "pytest"))
+    result = run([sys.executable, "-m", "nox", "-s", "lint"], project, PATH=RUNNER_PATH)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Session lint was successful" in result.stderr
 
