@@ -31,6 +31,7 @@ from importlib import metadata
 from pathlib import Path
 
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "template"
@@ -75,7 +76,7 @@ def dependency_closure(requirements: list[str]) -> set[str]:
         requirement = todo.pop()
         if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
             continue
-        name = requirement.name.lower().replace("_", "-")
+        name = canonicalize_name(requirement.name)
         if name in seen:
             continue
         try:
@@ -90,14 +91,14 @@ def dependency_closure(requirements: list[str]) -> set[str]:
 def dependency_modules(distributions: set[str]) -> set[str]:
     modules: set[str] = set()
     for module, owners in metadata.packages_distributions().items():
-        if any(owner.lower().replace("_", "-") in distributions for owner in owners):
+        if any(canonicalize_name(owner) in distributions for owner in owners):
             modules.add(module)
     return modules
 
 
 def project_modules() -> set[str]:
     """Top-level modules of the rendered project besides its package, by rendered name."""
-    names = {"noxfile", *PROJECT_FOLDERS, *EXTRA}
+    names = {"noxfile", *PROJECT_FOLDERS}
     for folder in (TEMPLATE / "tests", TEMPLATE / "tools", TEMPLATE / "src" / "{{package_name}}"):
         for path in folder.iterdir():
             name = path.name.removesuffix(".jinja")
@@ -110,7 +111,7 @@ def project_modules() -> set[str]:
 
 def shadowed_modules() -> list[str]:
     requirements = rendered_requirements()
-    names = standard_library() | project_modules()
+    names = standard_library() | project_modules() | set(EXTRA)
     names |= dependency_modules(dependency_closure(requirements))
     # A case-insensitive file system lets a package "pil" shadow "PIL".
     return sorted({name.lower() for name in names})

@@ -12,6 +12,8 @@ from typing import Any
 import jinja2
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from rendering import REPO, recorded_answers, render
 
 QUESTIONS: dict[str, dict[str, Any]] = {
@@ -179,11 +181,11 @@ def test_no_package_name_shadows_what_the_project_imports(tmp_path: Path) -> Non
     project = render(tmp_path / "p")
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     requirements = [*pyproject["project"]["dependencies"], *pyproject["dependency-groups"]["dev"]]
-    direct = {re.split(r"[<>=!~ ;\[]", r, maxsplit=1)[0].lower() for r in requirements}
+    direct = {canonicalize_name(Requirement(r).name) for r in requirements}
     dependencies = {
         module
         for module, owners in metadata.packages_distributions().items()
-        if any(owner.lower().replace("_", "-") in direct for owner in owners)
+        if any(canonicalize_name(owner) in direct for owner in owners)
     }
     standard = {name for name in sys.stdlib_module_names if not name.startswith("_")}
     names = standard | dependencies | rendered_module_names(project)
