@@ -13,6 +13,26 @@ from typing import Any
 
 Answers = dict[str, Any]
 
+# 60 characters (a 40-character package name), a 42-character namespace, a 96-character repo,
+# and a description and an author name near their limits.
+LONG_NAMES: Answers = {
+    "project_name": "Customer Support Message Routing and Triage Model for Europe",
+    "hf_namespace": "acme-customer-experience-research-lab-emea",
+    "model_repo": (
+        "customer-support-message-routing-and-triage-model-for-europe"
+        "-distilled-from-the-large-teacher-v2"
+    ),
+    "description": (
+        "Routes customer-support messages in English, German and French to the team that should"
+        " answer them, and flags the ones that need a human first, with scores for every team"
+        " and a Space to try it out."
+    ),
+    "author_name": (
+        "Customer Experience Research and Machine Learning Team"
+        ", Acme Corporation (Europe, Middle East)"
+    ),
+}
+
 # Each factor has levels; a level is a readable tag (for test ids) and the answers it sets.
 FACTORS: dict[str, list[tuple[str, Answers]]] = {
     "python": [(f"py{v}", {"python_version": v}) for v in ("3.11", "3.12", "3.13")],
@@ -42,14 +62,8 @@ FACTORS: dict[str, list[tuple[str, Answers]]] = {
     ],
     "name": [
         ("short", {}),
-        # 40 characters: the longest package name the validator accepts, to catch line lengths.
-        (
-            "long-name",
-            {
-                "project_name": "Customer Support Message Routing Model X",
-                "hf_namespace": "acme-research-lab",
-            },
-        ),
+        # The longest answers the validators accept, to catch lines they make too long.
+        ("long-names", LONG_NAMES),
     ],
 }
 

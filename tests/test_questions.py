@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import tomllib
@@ -139,8 +140,18 @@ def test_bad_answer_is_refused_with_a_message(
             {"hf_namespace": "li-ming-of-the-extraordinarily-long-team-n"},
         ),
         ({"author_name": "\u674e\u660e"}, {"hf_namespace": "your-name"}),
+        ({"project_name": "Test Router"}, {"package_name": "router_model"}),
+        ({"project_name": "Json"}, {"package_name": "json_model"}),
+        ({"project_name": "Class"}, {"package_name": "class_model"}),
     ],
-    ids=["long-project-name", "long-author-name", "author-name-without-latin-letters"],
+    ids=[
+        "long-project-name",
+        "long-author-name",
+        "author-name-without-latin-letters",
+        "test-prefixed-name",
+        "name-of-a-module",
+        "python-keyword",
+    ],
 )
 def test_a_computed_default_passes_its_own_check(
     tmp_path: Path, answers: dict[str, Any], derived: dict[str, str]
@@ -157,15 +168,33 @@ def test_runner_labels_are_case_insensitive_as_on_github(tmp_path: Path) -> None
     )
 
 
-def package_name_check(value: str) -> str:
-    """What the package_name validator says about `value`, with Copier's Jinja filters."""
+@functools.cache
+def validators_template(macro: str) -> jinja2.Template:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(REPO),
         autoescape=True,  # the messages are not HTML, and only a word of them is looked at
         extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
     )
-    source = "{% from 'includes/validators.jinja' import package_name %}{{ package_name(v) }}"
-    return environment.from_string(source).render(v=value).strip()
+    source = f"{{% from 'includes/validators.jinja' import {macro} %}}{{{{ {macro}(v) }}}}"
+    return environment.from_string(source)
+
+
+def validators_macro(macro: str, value: str) -> str:
+    """What a macro of includes/validators.jinja renders for `value`, with Copier's filters."""
+    return validators_template(macro).render(v=value).strip()
+
+
+def jinja_list(file: str, name: str) -> list[str]:
+    """The strings of the list that includes/`file` sets as `name`."""
+    text = (REPO / "includes" / file).read_text()
+    match = re.search(rf"set {name} = \[(.*?)\]", text, re.DOTALL)
+    assert match, f"no list {name} in {file}"
+    return re.findall(r"'(\w+)'", match.group(1))
+
+
+def package_name_check(value: str) -> str:
+    """What the package_name validator says about `value`."""
+    return validators_macro("package_name", value)
 
 
 def rendered_module_names(project: Path) -> set[str]:
@@ -226,3 +255,15 @@ def test_the_replaced_private_repos_answer_still_chooses_the_visibility(
     config = (project / "src" / "ticket_router" / "config.py").read_text()
     assert f'hub_visibility: str = "{visibility}"' in config
     assert "private_repos" not in config
+
+
+def test_the_suggested_package_name_passes_the_check() -> None:
+    """What a refused package name is offered instead, and the default made from a refused
+    slug, are accepted: every module name, every keyword and "test_" names."""
+    keywords = jinja_list("validators.jinja", "python_keywords")
+    shadowed = jinja_list("shadowed_modules.jinja", "shadowed_modules")
+    refused = [*shadowed, *keywords, "test", "test_router", "test_2", "test_test_app"]
+    assert all(package_name_check(name) for name in refused)
+    offered = {validators_macro("package_alternative", name) for name in refused}
+    offered |= {validators_macro("package_default", name.replace("_", "-")) for name in refused}
+    assert [name for name in sorted(offered) if package_name_check(name)] == []

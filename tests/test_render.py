@@ -155,7 +155,9 @@ def test_answers_reach_config_readme_and_license(
     # The copyright line: in the license text, or for Apache-2.0 in NOTICE.
     notice = project / ("NOTICE" if answers["license"] == "Apache-2.0" else "LICENSE")
     year, owner = answers["copyright_year"], re.escape(answers["author_name"])
-    assert re.search(rf"^Copyright (\(c\) )?{year},? {owner}\b", notice.read_text(), re.MULTILINE)
+    assert re.search(
+        rf"^Copyright (\(c\) )?{year},? {owner}(\.|$)", notice.read_text(), re.MULTILINE
+    )
     pyproject = (project / "pyproject.toml").read_text()
     assert f'requires-python = ">={answers["python_version"]}"' in pyproject
 

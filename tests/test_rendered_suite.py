@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from answers import ANSWER_SETS
+from answers import ANSWER_SETS, LONG_NAMES
 from rendering import run_project_suite
 
 
@@ -19,11 +19,11 @@ def first(**wanted: object) -> str:
     )
 
 
-# The defaults, plus sets that change what the suite reads: custom raw column names, a 40-character
-# package name, no Space; between them other licenses and Python versions come along.
+# The defaults, plus sets that change what the suite reads: custom raw column names, the longest
+# names, no Space; between them other licenses and Python versions come along.
 SUITES = [
     "defaults",
-    first(text_column="body", project_name="Customer Support Message Routing Model X"),
+    first(text_column="body", **LONG_NAMES),
     first(text_column="body", deploy_space=False),
 ]
 
