@@ -41,6 +41,11 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+def user_path(value: str) -> Path:
+    """An argparse type for paths: `~` is expanded, also where the shell left it (--dir=~/x)."""
+    return Path(value).expanduser()
+
+
 def random_seed(value: str) -> int:
     """An argparse type for random seeds: numpy and torch take 0 to 2**32 - 1."""
     try:
