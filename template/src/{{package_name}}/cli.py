@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -62,15 +65,42 @@ def run(
     stage: Callable[[argparse.Namespace], None],
     argv: Sequence[str] | None,
 ) -> int:
-    """Parse `argv`, run `stage` and turn a `UsageError` into one line on stderr and exit code 2."""
+    """Parse `argv`, run `stage` and turn a `UsageError` into one line on stderr and exit code 2.
+
+    A stage stopped by Ctrl-C or SIGTERM (a cancelled workflow, `timeout`, `docker stop`)
+    unwinds as an exception does, so that it leaves no staging or temporary folder behind,
+    and ends with one line and exit code 130.
+    """
     args = parser.parse_args(argv)
     try:
-        check_defaults(parser, args)
-        stage(args)
+        with sigterm_as_interrupt():
+            check_defaults(parser, args)
+            stage(args)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        stopped = "stopped before the end (nothing half-written is left); run it again to finish"
+        print(f"error: {stopped}", file=sys.stderr)
+        return 130
     return 0
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Raise KeyboardInterrupt on SIGTERM, as on Ctrl-C, while the block runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def check_defaults(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
