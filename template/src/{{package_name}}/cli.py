@@ -44,11 +44,6 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
-def user_path(value: str) -> Path:
-    """An argparse type for paths: `~` is expanded, also where the shell left it (--dir=~/x)."""
-    return Path(value).expanduser()
-
-
 def random_seed(value: str) -> int:
     """An argparse type for random seeds: numpy and torch take 0 to 2**32 - 1."""
     try:
@@ -72,6 +67,9 @@ def run(
     and ends with one line and exit code 130.
     """
     args = parser.parse_args(argv)
+    for name, value in vars(args).items():  # "~" that the shell left as it is (--dir=~/x)
+        if isinstance(value, Path):
+            setattr(args, name, value.expanduser())
     try:
         with sigterm_as_interrupt():
             check_defaults(parser, args)
