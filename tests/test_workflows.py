@@ -102,6 +102,25 @@ def test_every_workflow_is_hardened(rendered: Callable[[str], Path]) -> None:
                 assert "secrets." not in line, f"{path.name}: a secret inside run: {line.strip()}"
 
 
+def test_training_steps_run_training_as_their_own_process(rendered: Callable[[str], Path]) -> None:
+    """A cancelled run signals each step's process: that must be the stage, for it to cancel
+    its HF Job and clean up, not the bash that started it (bash does not pass signals on)."""
+    train = rendered("defaults") / ".github" / "workflows" / "train.yml"
+    steps = [
+        step
+        for job in yaml.safe_load(train.read_text())["jobs"].values()
+        for step in job.get("steps", [])
+    ]
+    calls = [
+        line.strip()
+        for step in steps
+        for line in step.get("run", "").splitlines()
+        if re.search(r"\.venv/bin/(train-model|hf-jobs-train)\b", line)
+    ]
+    assert len(calls) == 3
+    assert all(call.startswith("exec .venv/bin/") for call in calls), calls
+
+
 UNSAFE_STEP = """
       - name: Greet the pull request
         run: echo "Checking ${{ github.event.pull_request.title }}"
