@@ -51,9 +51,13 @@ FACTORS: dict[str, list[tuple[str, Answers]]] = {
     "backend": [
         ("runner", {"training_backend": "github-runner"}),
         ("hf-jobs", {"training_backend": "hf-jobs", "hf_jobs_flavor": "l4x1"}),
+        # 4090: a label that YAML would read as a number unless the render quotes it
         (
             "self-hosted",
-            {"training_backend": "self-hosted", "self_hosted_labels": "self-hosted, linux, a100"},
+            {
+                "training_backend": "self-hosted",
+                "self_hosted_labels": "Self-Hosted, linux, a100, 4090",
+            },
         ),
     ],
     "columns": [
