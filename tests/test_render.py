@@ -84,6 +84,7 @@ def expected_files(answers: dict[str, object]) -> set[str]:
         "noxfile.py",
         "pyproject.toml",
         "data/raw/support_tickets.csv",
+        "tests/data/support_tickets.csv",
         *(f"src/{package}/{name}" for name in PACKAGE_MODULES),
         *(f"tests/{name}" for name in TESTS),
         "tools/rehearse.py",
@@ -129,6 +130,25 @@ def test_answers_file_records_the_answers(rendered: Callable[[str], Path], answe
         assert answers[name] == value
     assert answers["_src_path"]
     assert "_commit" in answers
+
+
+@pytest.mark.parametrize(
+    "answer_set", ["defaults", next(name for name in IDS if "body-team" in name)]
+)
+def test_the_tests_register_a_copy_of_the_sample_not_the_projects_data(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    """data/raw is the user's from the first copy on; the tests keep their own copy of the
+    sample, with the answers' column names, so that replacing the data breaks no test."""
+    project = rendered(answer_set)
+    copy = (project / "tests/data/support_tickets.csv").read_bytes()
+    assert copy == (project / "data/raw/support_tickets.csv").read_bytes()
+    answers = ANSWER_SETS[answer_set]
+    header = f"{answers.get('text_column', 'text')},{answers.get('label_column', 'label')}\n"
+    assert copy.decode().startswith(header)
+    assert copy.count(b"\n") > 300
+    tests = (project / "tests").rglob("*.py")
+    assert [path.name for path in tests if '"data" / "raw"' in path.read_text()] == []
 
 
 @pytest.mark.parametrize("answer_set", IDS)
