@@ -114,9 +114,7 @@ def test_ci_lints_workflows_with_the_linters_these_tests_run(
     tested = dict(pin.split("==") for pin in pins)
     ci = yaml.safe_load((rendered("defaults") / ".github/workflows/ci.yml").read_text())
     commands = [step["run"] for step in ci["jobs"]["workflows"]["steps"] if "run" in step]
-    installed = [
-        re.search(r"uvx (?:--from )?([\w.-]+)==([\w.]+)", command) for command in commands
-    ]
+    installed = [re.search(r"uvx (?:--from )?([\w.-]+)==([\w.]+)", command) for command in commands]
     assert all(installed), commands
     versions = {match[1]: match[2] for match in installed if match}
     assert versions == {name: tested.get(name) for name in versions}
