@@ -427,3 +427,30 @@ def test_update_across_a_migration_needs_trust(template: Path, tmp_path: Path) -
         update(project, unsafe=False)
     assert recorded_answers(project)["_commit"] == "v0.1.0"
     assert git("status", "--porcelain", cwd=project) == ""
+
+
+def rename_commands(old: str, new: str) -> str:
+    """The commands of docs/updating.md's "Renaming the package", as a user would run them,
+    without the project's test suite (the template's tests run it elsewhere)."""
+    section = (REPO / "docs" / "updating.md").read_text().split("### Renaming the package")[1]
+    commands = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    assert "uv run pytest && " in commands
+    commands = commands.replace("uv run pytest && ", "")
+    return commands.replace("old_name", old).replace("new_name", new)
+
+
+@pytest.mark.slow
+def test_the_documented_package_rename_gives_a_render_with_the_new_name(
+    template: Path, tmp_path: Path
+) -> None:
+    """Renamed by the recipe in the docs, a project is what Copier renders with the new
+    `package_name`, so that later updates merge into the renamed package."""
+    release = f"v{release_under_test()}"
+    project = copy(template, release, tmp_path / "project", {})
+    commit_all(project, "Start from copier-hf-mlops")
+    old = recorded_answers(project)["package_name"]
+    renamed = run(["bash", "-e", "-c", rename_commands(old, "triage")], project, **GIT_IDENTITY)
+    assert renamed.returncode == 0, renamed.stderr
+    fresh = copy(template, release, tmp_path / "fresh", {"package_name": "triage"})
+    assert_same_tree(snapshot(project), snapshot(fresh))
+    assert git("status", "--porcelain", cwd=project) == ""
