@@ -1,4 +1,5 @@
-"""Write ``includes/shadowed_modules.jinja``: the names a rendered package must not take.
+"""Write ``includes/shadowed_modules.jinja``: the names a rendered package must not take,
+and the distribution names a rendered project must not take.
 
 A package named like a module that the project, its dependencies or Python itself imports
 shadows that module once ``src/`` is on ``sys.path``: a package called ``platform`` breaks
@@ -11,6 +12,9 @@ rendered tests. The list is the union of
 - the project's own modules: tests, tools and the noxfile, and the package's modules too,
   which are top-level when a stage runs as a script (``python src/<package>/app.py``),
 - a few libraries that users add to such projects (``EXTRA``).
+
+A project named like a distribution it depends on, directly or not (``datasets``, ``torch``),
+depends on itself, which installers refuse: those names are written out as well, for the slug.
 
 Run it after changing the rendered dependencies or adding a rendered test module, in the
 template's test environment::
@@ -117,20 +121,30 @@ def shadowed_modules() -> list[str]:
     return sorted({name.lower() for name in names})
 
 
-def render(names: list[str]) -> str:
-    usable = [name for name in names if PACKAGE.match(name)]
+def dependency_distributions() -> list[str]:
+    """The distributions the rendered project installs, and those users often add."""
+    return sorted(dependency_closure(rendered_requirements()) | set(EXTRA))
+
+
+def jinja_list(name: str, values: list[str]) -> str:
     items = textwrap.fill(
-        ", ".join(f"'{name}'" for name in usable),
+        ", ".join(f"'{value}'" for value in values),
         width=100,
         initial_indent="    ",
         subsequent_indent="    ",
         break_on_hyphens=False,
     )
+    return f"{{%- set {name} = [\n{items}] -%}}\n"
+
+
+def render(names: list[str], distributions: list[str]) -> str:
+    usable = [name for name in names if PACKAGE.match(name)]
     return (
         "{#- Written by scripts/shadowed_modules.py: module names a rendered package must not\n"
-        "    take (the standard library, the dependencies' modules, the project's own). -#}\n"
-        "{%- set shadowed_modules = [\n"
-        f"{items}] -%}}\n"
+        "    take (the standard library, the dependencies' modules, the project's own), and the\n"
+        "    distributions a rendered project installs, whose names its slug must not take. -#}\n"
+        + jinja_list("shadowed_modules", usable)
+        + jinja_list("dependency_distributions", distributions)
     )
 
 
@@ -138,7 +152,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--check", action="store_true", help="only compare with the file")
     args = parser.parse_args()
-    text = render(shadowed_modules())
+    text = render(shadowed_modules(), dependency_distributions())
     if args.check:
         current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
         if current != text:

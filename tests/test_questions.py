@@ -44,6 +44,7 @@ def test_every_free_answer_is_validated(name: str) -> None:
         ("Ticket Router", "ticket-router", "ticket_router"),
         ("My  Cool_Project.v2", "my-cool-project-v2", "my_cool_project_v2"),
         ("A", "a", "a"),
+        ("Datasets", "datasets-model", "datasets_model"),
     ],
 )
 def test_slug_and_package_name_are_computed_from_the_project_name(
@@ -65,6 +66,7 @@ BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"project_name": "x" * 61}, "keep it to 60 or fewer"),
     ({"project_slug": "Ticket_Router"}, "not a valid slug"),
     ({"project_slug": "ticket--router"}, "not a valid slug"),
+    ({"project_slug": "huggingface-hub"}, "a project cannot depend on itself"),
     ({"package_name": "1router"}, "not a valid package name"),
     ({"package_name": "class"}, "is a Python keyword"),
     ({"package_name": "datasets"}, "would shadow the Python module"),
@@ -189,7 +191,7 @@ def jinja_list(file: str, name: str) -> list[str]:
     text = (REPO / "includes" / file).read_text()
     match = re.search(rf"set {name} = \[(.*?)\]", text, re.DOTALL)
     assert match, f"no list {name} in {file}"
-    return re.findall(r"'(\w+)'", match.group(1))
+    return re.findall(r"'([\w.-]+)'", match.group(1))
 
 
 def package_name_check(value: str) -> str:
@@ -225,6 +227,34 @@ def test_no_package_name_shadows_what_the_project_imports(tmp_path: Path) -> Non
     )
     assert accepted == []
     assert package_name_check("ticket_router") == ""
+
+
+def test_no_slug_names_a_distribution_the_project_installs(tmp_path: Path) -> None:
+    """A project named like one of its dependencies, direct or not, depends on itself, which
+    installers refuse; the default made from such a project name is accepted."""
+    project = render(tmp_path / "p")
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    requirements = [*pyproject["project"]["dependencies"], *pyproject["dependency-groups"]["dev"]]
+    installed, todo = set(), [Requirement(r) for r in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        if name in installed or (
+            requirement.marker and not requirement.marker.evaluate({"extra": ""})
+        ):
+            continue
+        installed.add(name)
+        try:
+            todo += [Requirement(r) for r in metadata.requires(name) or []]
+        except metadata.PackageNotFoundError:
+            continue
+    slugs = sorted(name for name in installed if re.fullmatch("[a-z][a-z0-9-]*", name))
+    assert [
+        name for name in slugs if "depend on itself" not in validators_macro("slug", name)
+    ] == []
+    defaults = {validators_macro("slug_default", name.replace("-", " ")) for name in slugs}
+    assert [name for name in sorted(defaults) if validators_macro("slug", name)] == []
+    assert validators_macro("slug_default", "Ticket Router") == "ticket-router"
 
 
 def test_defaults_render_without_trust(tmp_path: Path) -> None:
