@@ -78,7 +78,12 @@ BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"project_name": "Caf\u00e9 Router"}, "leave out accents"),
     ({"description": "line one\rline two"}, "single line of printable characters"),
     ({"author_name": "Ada\tLovelace"}, "single line of printable characters"),
-    ({"author_email": "a\\q@example.com"}, "without quotes, backslashes or spaces"),
+    ({"author_email": "a\\q@example.com"}, "in ASCII letters, digits and . _ % + - only"),
+    ({"author_email": "a,b@example.com"}, "not an email address that packaging tools accept"),
+    ({"author_email": "<ada@example.com>"}, "not an email address that packaging tools accept"),
+    ({"author_email": "\u00fc@example.de"}, "not an email address that packaging tools accept"),
+    ({"author_email": "ada@example..com"}, "not an email address that packaging tools accept"),
+    ({"author_email": ".ada@example.com"}, "not an email address that packaging tools accept"),
     ({"description": 'Say "hi"'}, "cannot contain double quotes"),
     ({"description": "line one\nline two"}, "single line"),
     ({"author_email": "not-an-email"}, "not an email address"),
@@ -255,6 +260,18 @@ def test_no_slug_names_a_distribution_the_project_installs(tmp_path: Path) -> No
     defaults = {validators_macro("slug_default", name.replace("-", " ")) for name in slugs}
     assert [name for name in sorted(defaults) if validators_macro("slug", name)] == []
     assert validators_macro("slug_default", "Ticket Router") == "ticket-router"
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["you@example.com", "ada.lovelace+ml@research.example.co.uk", "a_b%c@x-y.io", "A1@B2.de"],
+)
+def test_an_accepted_email_is_one_the_build_backend_takes(email: str) -> None:
+    """hatchling reads the authors' emails with the standard library's address parser."""
+    from email.headerregistry import Address
+
+    assert validators_macro("email", email) == ""
+    assert Address(addr_spec=email).addr_spec == email
 
 
 def test_defaults_render_without_trust(tmp_path: Path) -> None:
