@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import warnings
@@ -454,3 +455,97 @@ def test_the_documented_package_rename_gives_a_render_with_the_new_name(
     fresh = copy(template, release, tmp_path / "fresh", {"package_name": "triage"})
     assert_same_tree(snapshot(project), snapshot(fresh))
     assert git("status", "--porcelain", cwd=project) == ""
+
+
+# ---------------------------------------------------------------- the template-update workflow
+
+GH_STAND_IN = """#!/bin/sh
+# gh, as the template-update workflow uses it: no pull request yet; the rest is recorded.
+echo "gh $*" >> "$GH_LOG"
+case "$1 $2" in
+    "pr list") echo 0 ;;
+    "pr create") shift 2; while [ $# -gt 0 ]; do
+        [ "$1" = --body-file ] && cat "$2" >> "$GH_LOG"; shift; done ;;
+esac
+"""
+UVX_STAND_IN = """#!/bin/sh
+# uvx --from copier==X copier ARGS: the copier of the test environment.
+shift 3
+exec "$PYTHON" -m copier "$@"
+"""
+
+
+def workflow_step(workflow: dict[str, Any], job: str, name: str) -> str:
+    steps = workflow["jobs"][job]["steps"]
+    (script,) = [step["run"] for step in steps if step.get("name") == name]
+    return str(script)
+
+
+def run_step(script: str, cwd: Path, env: dict[str, str]) -> dict[str, str]:
+    """A `run:` step as GitHub runs it (bash -eo pipefail); the outputs it wrote."""
+    outputs = Path(env["RUNNER_TEMP"]) / "outputs"
+    outputs.write_text("")
+    command = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script]
+    done = run(command, cwd, **env, GITHUB_OUTPUT=str(outputs))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+
+
+@pytest.mark.slow
+def test_the_template_update_workflow_proposes_the_update_as_a_pull_request(
+    template: Path, tmp_path: Path
+) -> None:
+    """Its two jobs' steps, run here with stand-ins for gh, uvx and the artifact between the
+    jobs: the update job hands a patch on, and the job that may push turns it into a branch
+    and a pull request that hold exactly what `copier update` made."""
+    project = project_from_first_release(template, tmp_path / "project")
+    origin = tmp_path / "origin.git"
+    git("clone", "--quiet", "--bare", str(project), str(origin), cwd=tmp_path)
+    git("remote", "add", "origin", str(origin), cwd=project)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name, text in (("gh", GH_STAND_IN), ("uvx", UVX_STAND_IN)):
+        (tools / name).write_text(text)
+        (tools / name).chmod(0o755)
+    # The workflow of the release under test (the one the update brings in), as it renders.
+    workflow_file = REPO / "template" / ".github" / "workflows" / "template-update.yml"
+    workflow = yaml.safe_load(workflow_file.read_text())
+    env = {
+        "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
+        "PYTHON": sys.executable,
+        "GH_LOG": str(tmp_path / "gh.log"),
+        "COPIER": workflow["jobs"]["update"]["env"]["COPIER"],
+        **GIT_IDENTITY,
+    }
+
+    update_temp = tmp_path / "update-job"
+    update_temp.mkdir()
+    update_env = env | {"RUNNER_TEMP": str(update_temp)}
+    check = run_step(
+        workflow_step(workflow, "update", "Look for a newer template release"), project, update_env
+    )
+    assert check == {"available": "true"}
+    updated = run_step(
+        workflow_step(workflow, "update", "Update from the template"), project, update_env
+    )
+    release = f"v{release_under_test()}"
+    assert updated == {"release": release}
+    made_by_copier = snapshot(project)
+
+    # The artifact: what the update job uploaded is all the propose job gets from it.
+    propose_temp = tmp_path / "propose-job"
+    shutil.copytree(update_temp / "update", propose_temp / "update")
+    checkout = tmp_path / "checkout"
+    git("clone", "--quiet", str(origin), str(checkout), cwd=tmp_path)
+    propose_env = env | {"RUNNER_TEMP": str(propose_temp), "RELEASE": release, "BASE": "main"}
+    propose_env |= {"GH_REPO": "acme/ticket-router", "GH_TOKEN": "ghs_stand_in"}
+    run_step(workflow_step(workflow, "propose", "Open a pull request"), checkout, propose_env)
+
+    branch = f"template-update/{release}"
+    proposed = tmp_path / "proposed"
+    git("clone", "--quiet", "--branch", branch, str(origin), str(proposed), cwd=tmp_path)
+    assert snapshot(proposed) == made_by_copier
+    log = (tmp_path / "gh.log").read_text()
+    assert f"gh pr create --base main --head {branch} --title Update from the project " in log
+    assert "No conflicts. Review the diff and merge when the checks pass." in log
+    assert "ghs_stand_in" not in log + git("log", "--format=%B", branch, cwd=proposed)
