@@ -53,6 +53,9 @@ from local_hub.testing import HubClients, HubServerProcess, clean_environment
 # actions/checkout itself.
 STANDINS = {"astral-sh/setup-uv": Path(__file__).parent / "act_actions" / "setup-uv"}
 BUILT_IN = {"actions/checkout"}
+# Workflows act never runs here: template-update's steps need a pull request on GitHub; its
+# steps run in tests/test_update.py with stand-ins for gh and for the artifact between its jobs.
+NOT_RUN_BY_ACT = {"template-update.yml"}
 # The GitHub-hosted labels, and the first label of the self-hosted GPU runner's.
 RUNNER_LABELS = ("ubuntu-24.04", "ubuntu-latest", "self-hosted")
 TOKEN = "hf_act_token"  # noqa: S105 - any non-empty token is the local Hub's user
@@ -217,6 +220,8 @@ def remote_actions(project: Path) -> dict[str, Path]:
                 continue
             action = reference.split("@", 1)[0]
             if action in BUILT_IN:
+                continue
+            if path.name in NOT_RUN_BY_ACT:
                 continue
             assert action in STANDINS, f"{path.name} uses {action}: add a stand-in to STANDINS"
             found[reference] = STANDINS[action]
