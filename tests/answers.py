@@ -33,6 +33,13 @@ LONG_NAMES: Answers = {
     ),
 }
 
+# Letters beyond ASCII where the validators accept them: the name titles code, cards and the
+# Space as written, and the slug made from it is plain ASCII ("detection-des-tickets-demile").
+ACCENTED_NAMES: Answers = {
+    "project_name": "Détection des tickets d'Émile (Łódź)",
+    "author_name": "Zoë Ødegård",
+}
+
 # Each factor has levels; a level is a readable tag (for test ids) and the answers it sets.
 FACTORS: dict[str, list[tuple[str, Answers]]] = {
     "python": [(f"py{v}", {"python_version": v}) for v in ("3.11", "3.12", "3.13")],
@@ -68,6 +75,7 @@ FACTORS: dict[str, list[tuple[str, Answers]]] = {
         ("short", {}),
         # The longest answers the validators accept, to catch lines they make too long.
         ("long-names", LONG_NAMES),
+        ("accented", ACCENTED_NAMES),
     ],
 }
 

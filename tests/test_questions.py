@@ -45,6 +45,10 @@ def test_every_free_answer_is_validated(name: str) -> None:
         ("My  Cool_Project.v2", "my-cool-project-v2", "my_cool_project_v2"),
         ("A", "a", "a"),
         ("Datasets", "datasets-model", "datasets_model"),
+        ("Détection d'Émile", "detection-demile", "detection_demile"),
+        ("Straße Œuvre & Łódź", "strasse-oeuvre-lodz", "strasse_oeuvre_lodz"),
+        ("İstanbul Router", "istanbul-router", "istanbul_router"),
+        ("Cafe\u0301 Router", "cafe-router", "cafe_router"),  # decomposed, as macOS may type it
     ],
 )
 def test_slug_and_package_name_are_computed_from_the_project_name(
@@ -58,11 +62,21 @@ def test_slug_and_package_name_are_computed_from_the_project_name(
     assert (tmp_path / "p" / "src" / package / "__init__.py").is_file()
 
 
+def test_a_name_in_another_script_renders_with_a_slug_given(tmp_path: Path) -> None:
+    name = "Тикеты"  # no ASCII letters: no slug to derive
+    project = render(tmp_path / "p", {"project_name": name, "project_slug": "tickets"})
+    assert recorded_answers(project)["package_name"] == "tickets"
+    assert (project / "README.md").read_text(encoding="utf-8").startswith(f"# {name}\n")
+    assert f'TITLE = "{name}"' in (project / "src/tickets/app.py").read_text(encoding="utf-8")
+
+
 # Bad answer -> the phrase Copier's error must contain.
 BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"project_name": ""}, "project name is empty"),
     ({"project_name": "2 Fast"}, "must start with a letter"),
-    ({"project_name": "Emile's model!"}, "only ASCII letters, digits"),
+    ({"project_name": "Emile's model!"}, "only letters, digits, spaces and"),
+    ({"project_name": 'The "Router"'}, "only letters, digits, spaces and"),
+    ({"project_name": "Router\\2"}, "only letters, digits, spaces and"),
     ({"project_name": "x" * 61}, "keep it to 60 or fewer"),
     ({"project_slug": "Ticket_Router"}, "not a valid slug"),
     ({"project_slug": "ticket--router"}, "not a valid slug"),
@@ -75,7 +89,7 @@ BAD_ANSWERS: list[tuple[dict[str, Any], str]] = [
     ({"package_name": "yaml"}, "would shadow the Python module"),  # a dependency's
     ({"package_name": "hub_testing"}, "would shadow the Python module"),  # the rendered tests'
     ({"package_name": "test_app"}, "would shadow the Python module"),
-    ({"project_name": "Caf\u00e9 Router"}, "leave out accents"),
+    ({"project_slug": "", "project_name": "Тикеты"}, "no letters from a to z"),
     ({"description": "line one\rline two"}, "single line of printable characters"),
     ({"author_name": "Ada\tLovelace"}, "single line of printable characters"),
     ({"author_email": "a\\q@example.com"}, "in ASCII letters, digits and . _ % + - only"),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from answers import ANSWER_SETS, LONG_NAMES
+from answers import ACCENTED_NAMES, ANSWER_SETS, LONG_NAMES
 from rendering import run_project_suite
 
 
@@ -20,10 +20,12 @@ def first(**wanted: object) -> str:
 
 
 # The defaults, plus sets that change what the suite reads: custom raw column names, the longest
-# names, no Space; between them other licenses and Python versions come along.
+# names, letters beyond ASCII (published in the cards and the Space's title), no Space; between
+# them other licenses and Python versions come along.
 SUITES = [
     "defaults",
     first(text_column="body", **LONG_NAMES),
+    first(deploy_space=True, **ACCENTED_NAMES),
     first(text_column="body", deploy_space=False),
 ]
 
