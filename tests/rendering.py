@@ -54,10 +54,11 @@ def run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProces
     )
 
 
-def run_project_suite(project: Path) -> subprocess.CompletedProcess[str]:
+def run_project_suite(project: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """A rendered project's own pytest, with its sources importable as after an install."""
     return run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
         project,
         PYTHONPATH=str(project / "src"),
+        **env,
     )

@@ -32,9 +32,13 @@ SUITES = [
 
 @pytest.mark.slow
 @pytest.mark.parametrize("answer_set", SUITES)
-def test_rendered_project_suite_passes(rendered: Callable[[str], Path], answer_set: str) -> None:
+def test_rendered_project_suite_passes(
+    rendered: Callable[[str], Path], answer_set: str, tmp_path: Path
+) -> None:
     project = rendered(answer_set)
-    result = run_project_suite(project)
+    result = run_project_suite(project, TMPDIR=str(tmp_path))
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
     assert " failed" not in result.stdout
+    # Each test process's private Hugging Face cache goes when the process ends.
+    assert not list(tmp_path.glob("hf-home-*"))
