@@ -213,6 +213,11 @@ class ModelFacts:
     tags: list[str] = field(default_factory=list)
 
 
+def number(value: object) -> object:
+    """A float as people write it: 20 epochs, not 20.0; 5e-05 and 0.1 as they are."""
+    return f"{value:g}" if isinstance(value, float) else value
+
+
 def epochs_section(facts: ModelFacts) -> str:
     """Validation after every epoch, and which epoch's weights the model holds."""
     if not facts.epochs or facts.kept_epoch is None:
@@ -298,6 +303,9 @@ def model_card(facts: ModelFacts) -> str:
         (f"`{name}`", f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", s.support)
         for name, s in facts.per_class.items()
     ]
+    hyperparameters = [
+        (name, f"`{number(value)}`") for name, value in facts.hyperparameters.items()
+    ]
     body = f"""
 # {facts.project_name}
 
@@ -331,7 +339,7 @@ It sorts a text into one of {len(facts.label_names)} labels:
 
 ## Training procedure
 
-{table(("hyper-parameter", "value"), [(k, f"`{v}`") for k, v in facts.hyperparameters.items()])}
+{table(("hyper-parameter", "value"), hyperparameters)}
 
 {epochs_section(facts)}
 
