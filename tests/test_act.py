@@ -481,7 +481,7 @@ def test_self_hosted_backend_trains_on_the_runner_machine_and_the_gate_runs(
     assert new_jobs(outcome) == {}  # trained in the workflow's own job, not in an HF Job
     added = set(after["model"]["tags"]) - set(before["model"]["tags"])
     assert added == {next_model_tag(before)}
-    assert "| epochs | `5.0` |" in after["model"]["card"]  # the dispatch's input reached it
+    assert "| epochs | `5` |" in after["model"]["card"]  # the dispatch's input reached it
     assert re.search(r"(Promoted|Not promoted): \S+@model-v\d+", result.output), result.explain()
 
 
