@@ -78,7 +78,10 @@ def run(
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        stopped = "stopped before the end (nothing half-written is left); run it again to finish"
+        stopped = (
+            "stopped before the end; run it again to finish (no folder is left half-written, "
+            "and a publish it began is completed)"
+        )
         print(f"error: {stopped}", file=sys.stderr)
         return 130
     return 0
@@ -99,6 +102,28 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the block runs, for steps that must not stop half way (a
+    tag deleted and not yet created again); a signal that came meanwhile acts when it ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def check_defaults(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
