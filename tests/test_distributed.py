@@ -43,9 +43,10 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         clients = HubClients(server.url, home=work / "hf-home")
         env = clients.env() | {"PYTHONPATH": str(project / "src"), "OMP_NUM_THREADS": "1"}
 
-        def stage(*command: str, **extra: str) -> None:
+        def stage(*command: str, **extra: str) -> str:
             result = run(list(command), project, **(env | extra))
             assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+            return result.stdout
 
         python = sys.executable
         stage(python, "-m", "ticket_router.data_register", "--push")
@@ -57,15 +58,17 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         launch += ["--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
         # Without GPUs, accelerate makes each process a CPU worker (gloo) when asked to. HF_HOME is
         # a fresh folder, so no accelerate config file of this machine leaks in.
-        stage(*launch, *train, "--model-repo", "your-name/two-processes", ACCELERATE_USE_CPU="true")
+        two = [*launch, *train, "--model-repo", "your-name/two-processes"]
+        said = stage(*two, ACCELERATE_USE_CPU="true")
         repos = ["your-name/one-process", "your-name/two-processes"]
         landed: dict[str, Any] = clients.run(f"REPOS = {repos!r}\n{READ_BACK}")
+        landed["two processes said"] = said
         local = ["-m", "ticket_router.train_model", "--data-revision", "data-v1"]
         local += ["--base-model", "artifacts/tiny-bert"]
         for name, options in (("still", STILL), ("weighted", WEIGHTED)):
             stage(python, *local, *options, "--output-dir", f"artifacts/{name}/one")
-            two = ["--output-dir", f"artifacts/{name}/two"]
-            stage(*launch, *local, *options, *two, ACCELERATE_USE_CPU="true")
+            into = ["--output-dir", f"artifacts/{name}/two"]
+            stage(*launch, *local, *options, *into, ACCELERATE_USE_CPU="true")
             folder = project / "artifacts" / name
             landed[name] = {
                 processes: json.loads((folder / processes / "metrics.json").read_text())
@@ -91,6 +94,14 @@ def test_only_the_main_process_publishes(published: dict[str, Any]) -> None:
     # The best epoch is kept under DDP too: every process sees the same validation scores.
     assert "the best validation macro-F1." in two["card"]
     assert "(kept) |" in two["card"]
+
+
+@pytest.mark.slow
+def test_two_processes_say_each_note_once(published: dict[str, Any]) -> None:
+    said = published["two processes said"]
+    assert said.count("New classification head for 4 labels") == 1
+    assert said.count("Kept the weights after epoch") == 1  # the summary
+    assert said.count("Published ") == 1
 
 
 @pytest.mark.slow
