@@ -87,9 +87,9 @@ def plot_confusion_matrix(matrix: list[list[int]], label_names: list[str], path:
 def fonts_for(text: str) -> tuple[list[str], str]:
     """The font families to draw `text` with, and its characters that none of them has.
 
-    matplotlib draws every label with its default font, DejaVu Sans, which has no Chinese,
-    Japanese, Korean, Devanagari or Thai: installed fonts that have the characters it lacks
-    follow it in the list, and matplotlib takes each glyph from the first font that has it.
+    matplotlib draws text with one default font (DejaVu Sans), which has no Chinese, Japanese,
+    Korean, Devanagari or Thai: installed fonts that have the characters it lacks follow it in
+    the list, and matplotlib takes each glyph from the first font in the list that has it.
     """
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
@@ -107,8 +107,10 @@ def fonts_for(text: str) -> tuple[list[str], str]:
     # Sans-serif faces first, to match DejaVu Sans; then by name, the same choice every run.
     fonts = sorted(font_manager.fontManager.ttflist, key=lambda f: ("Sans" not in f.name, f.name))
     for font in fonts:
+        if not missing:
+            break
         # Last Resort draws every character as a box naming its Unicode block: not a glyph.
-        if not missing or font.name in families or font.name.startswith("Last Resort"):
+        if font.name in families or font.name.startswith("Last Resort"):
             continue
         has = missing & characters(font.fname)
         if has:
