@@ -91,6 +91,9 @@ def test_only_the_main_process_publishes(published: dict[str, Any]) -> None:
     assert two["tags"] == ["model-v1"]  # one publish, not one per process
     assert "| processes | `2` |" in two["card"]
     assert "| processes | `1` |" in published["your-name/one-process"]["card"]
+    # Each step learns from a batch of 8 texts per process.
+    assert "| texts_per_step | `16` |" in two["card"]
+    assert "| texts_per_step | `8` |" in published["your-name/one-process"]["card"]
     # The best epoch is kept under DDP too: every process sees the same validation scores.
     assert "the best validation macro-F1." in two["card"]
     assert "(kept) |" in two["card"]
