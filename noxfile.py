@@ -69,7 +69,7 @@ def demo(session: nox.Session) -> None:
     quiet = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
     session.run("python", str(ROOT / "scripts" / "demo_predict.py"), str(model), env=quiet)
     session.log(f"Rendered project: {DEMO}")
-    session.log(f"Rehearsal outputs (dataset, model, Space, local Hub state): {model.parent}")
+    session.log(f"Rehearsal outputs (data, model, Space, predictions, Hub state): {model.parent}")
     python = Path(session.virtualenv.location) / "bin" / "python"  # where the project is installed
     session.log(f"Serve the model: cd {DEMO} && {python} -m ticket_router.app --model {model}")
 

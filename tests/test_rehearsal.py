@@ -7,6 +7,8 @@ commit -> dataset card -> the raw data's hash.
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import shutil
 import subprocess
@@ -14,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 import yaml
 from rendering import REPO, RUNNER_PATH, render, run
@@ -111,6 +114,26 @@ def test_lineage_runs_from_the_space_to_the_raw_data(rehearsed: dict[str, Any]) 
     assert table_value(dataset_card, "Raw data sha256") == raw_hash
 
 
+@pytest.mark.slow
+def test_the_prod_model_from_the_hub_classifies_the_test_split_as_training_scored_it(
+    rehearsed: dict[str, Any],
+) -> None:
+    workdir = rehearsed["project"] / "artifacts" / "rehearsal"
+    test_split = pq.read_table(workdir / "dataset" / "data" / "test.parquet")
+    with (workdir / "predictions" / "predictions.csv").open(newline="") as handle:
+        predictions = list(csv.DictReader(handle))
+    assert [row["text"] for row in predictions] == test_split.column("text").to_pylist()
+    labels = json.loads((workdir / "model" / "config.json").read_text())["id2label"].values()
+    assert {row["predicted_label"] for row in predictions} <= set(labels)
+    tested = json.loads((workdir / "predictions" / "metrics.json").read_text())
+    assert tested["model"] == f"{rehearsed['ids']['MODEL']}@prod"
+    recorded = json.loads((workdir / "model" / "metrics.json").read_text())["test"]
+    assert tested["f1_macro"] == pytest.approx(recorded["f1_macro"], abs=1e-6)
+    assert tested["accuracy"] == pytest.approx(recorded["accuracy"], abs=1e-6)
+    printed = f"classified by the model at prod: macro-F1 {recorded['f1_macro']:.4f}"
+    assert printed in rehearsed["stdout"]
+
+
 REFUSED_READ_BACK = """
 from huggingface_hub import HfApi
 
@@ -133,6 +156,9 @@ def test_a_model_the_gate_refuses_leaves_prod_unset_and_deploys_nothing(
     assert "Not promoted" in result.stdout
     assert "No deploy: the gate kept prod where it was" in result.stdout
     assert "gate: promoted=false" in result.stdout
+    # With no prod, the batch classification uses the model the gate refused, at its tag.
+    tested = json.loads((workdir / "predictions" / "metrics.json").read_text())
+    assert tested["model"] == f"{rehearsed['ids']['MODEL']}@model-v1"
     with HubServerProcess(workdir / "hub", log_path=tmp_path / "read-back.log") as server:
         clients = HubClients(server.url, home=tmp_path / "hf-home")
         ids = {"MODEL": rehearsed["ids"]["MODEL"], "SPACE": rehearsed["ids"]["SPACE"]}
