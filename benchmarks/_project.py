@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import statistics
 import sys
 import tempfile
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ def project_modules(project: Path) -> dict[str, Any]:
     """The rendered package's modules that the benchmark reuses, imported from its src/."""
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     sys.path.insert(0, str(project / "src"))
-    names = ("config", "data_register", "raw_data", "tiny_model", "train_model")
+    names = ("app", "config", "data_register", "predict", "raw_data", "tiny_model", "train_model")
     return {name: importlib.import_module(f"{answers['package_name']}.{name}") for name in names}
 
 
@@ -71,3 +74,71 @@ def quiet_libraries(threads: int) -> None:
     transformers_logging.disable_progress_bar()
     datasets.disable_progress_bars()
     torch.set_num_threads(threads)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One choice against its baseline: median seconds of each, and what was processed."""
+
+    name: str
+    ours: str
+    baseline: str
+    ours_seconds: float
+    baseline_seconds: float
+    workload: str
+    ours_tokens: int | None = None
+    baseline_tokens: int | None = None
+
+    @property
+    def speedup(self) -> float:
+        return self.baseline_seconds / self.ours_seconds
+
+
+def timed(
+    name: str,
+    ours: tuple[str, Callable[[], object]],
+    baseline: tuple[str, Callable[[], object]],
+    *,
+    repeats: int,
+    workload: str,
+    tokens: tuple[int, int] | None = None,
+) -> Comparison:
+    """Median wall time of each side; the sides take turns, so drift hits them alike.
+
+    One untimed round first: the first call of each side pays for caches and lazy set-up.
+    """
+    for _, run in (ours, baseline):
+        run()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for (_, run), spent in zip((ours, baseline), times, strict=True):
+            start = time.perf_counter()
+            run()
+            spent.append(time.perf_counter() - start)
+    return Comparison(
+        name=name,
+        ours=ours[0],
+        baseline=baseline[0],
+        ours_seconds=statistics.median(times[0]),
+        baseline_seconds=statistics.median(times[1]),
+        workload=workload,
+        ours_tokens=tokens[0] if tokens else None,
+        baseline_tokens=tokens[1] if tokens else None,
+    )
+
+
+def markdown(comparisons: list[Comparison]) -> str:
+    """The comparisons as a table, token positions appended to the workload where counted."""
+    lines = [
+        "| Choice | Ours | Baseline | Workload | Ours (s) | Baseline (s) | Speed-up |",
+        "|---|---|---|---|---:|---:|---:|",
+    ]
+    for c in comparisons:
+        workload = c.workload
+        if c.ours_tokens is not None and c.baseline_tokens is not None:
+            workload += f"; {c.ours_tokens:,} vs {c.baseline_tokens:,} token positions"
+        lines.append(
+            f"| {c.name} | {c.ours} | {c.baseline} | {workload} | {c.ours_seconds:.3f} "
+            f"| {c.baseline_seconds:.3f} | {c.speedup:.1f}x |"
+        )
+    return "\n".join(lines)

@@ -24,65 +24,12 @@ from __future__ import annotations
 
 import copy
 import json
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from _project import benchmark_parser, quiet_libraries, workspace
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """One choice against its baseline: median seconds of each, and what was processed."""
-
-    name: str
-    ours: str
-    baseline: str
-    ours_seconds: float
-    baseline_seconds: float
-    workload: str
-    ours_tokens: int | None = None
-    baseline_tokens: int | None = None
-
-    @property
-    def speedup(self) -> float:
-        return self.baseline_seconds / self.ours_seconds
-
-
-def timed(
-    name: str,
-    ours: tuple[str, Callable[[], object]],
-    baseline: tuple[str, Callable[[], object]],
-    *,
-    repeats: int,
-    workload: str,
-    tokens: tuple[int, int] | None = None,
-) -> Comparison:
-    """Median wall time of each side; the sides take turns, so drift hits them alike.
-
-    One untimed round first: the first call of each side pays for caches and lazy set-up.
-    """
-    for _, run in (ours, baseline):
-        run()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
-        for (_, run), spent in zip((ours, baseline), times, strict=True):
-            start = time.perf_counter()
-            run()
-            spent.append(time.perf_counter() - start)
-    return Comparison(
-        name=name,
-        ours=ours[0],
-        baseline=baseline[0],
-        ours_seconds=statistics.median(times[0]),
-        baseline_seconds=statistics.median(times[1]),
-        workload=workload,
-        ours_tokens=tokens[0] if tokens else None,
-        baseline_tokens=tokens[1] if tokens else None,
-    )
+from _project import Comparison, benchmark_parser, markdown, quiet_libraries, timed, workspace
 
 
 def splits_of(texts: list[str], labels: list[int]) -> Any:
@@ -220,22 +167,6 @@ def compare_batch_order(epochs: Epochs, repeats: int) -> Comparison:
         workload=f"{len(lengths)} texts, batches of {BATCH_SIZE}, each padded to its longest",
         tokens=(positions(by_length), positions(at_random)),
     )
-
-
-def markdown(comparisons: list[Comparison]) -> str:
-    lines = [
-        "| Choice | Ours | Baseline | Workload | Ours (s) | Baseline (s) | Speed-up |",
-        "|---|---|---|---|---:|---:|---:|",
-    ]
-    for c in comparisons:
-        workload = c.workload
-        if c.ours_tokens is not None and c.baseline_tokens is not None:
-            workload += f"; {c.ours_tokens:,} vs {c.baseline_tokens:,} token positions"
-        lines.append(
-            f"| {c.name} | {c.ours} | {c.baseline} | {workload} | {c.ours_seconds:.3f} "
-            f"| {c.baseline_seconds:.3f} | {c.speedup:.1f}x |"
-        )
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -73,3 +73,27 @@ def test_class_weights_benchmark_compares_balanced_with_unweighted_training(
     counts = dict(re.findall(r"(\w+) (\d+)", rows["macro-F1"]["workload"].split(";")[0]))
     assert int(counts["account"]) < min(int(n) for label, n in counts.items() if label != "account")
     assert any(row["ours"] != row["baseline"] for row in rows.values())
+
+
+@pytest.mark.slow
+def test_batch_prediction_benchmark_pads_less_and_scores_the_same(tmp_path: Path) -> None:
+    project = render(tmp_path / "project")
+    results = tmp_path / "results.json"
+    command = [sys.executable, str(REPO / "benchmarks" / "batch_prediction.py")]
+    command += ["--project", str(project), "--repeats", "1", "--texts", "200"]
+    finished = subprocess.run(
+        [*command, "--json", str(results)], capture_output=True, text=True, check=False
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+
+    rows = {row["name"]: row for row in json.loads(results.read_text())}
+    assert set(rows) == {"order", "batching"}
+    for row in rows.values():
+        assert row["baseline"] != row["ours"]
+        assert row["speedup"] == pytest.approx(row["baseline_seconds"] / row["ours_seconds"])
+        assert f"| {row['name']} | {row['ours']} | {row['baseline']} |" in finished.stdout
+        # Sorting and batching change how the texts reach the model, not what it says.
+        assert row["largest_score_difference"] < 1e-5
+    assert rows["order"]["ours_tokens"] < rows["order"]["baseline_tokens"]
+    # One text per forward pass computes no padding at all: batching pays some for its speed.
+    assert rows["batching"]["baseline_tokens"] < rows["batching"]["ours_tokens"]
