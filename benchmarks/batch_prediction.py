@@ -49,18 +49,6 @@ def positions(lengths: Sequence[int], order: Sequence[int], batch_size: int) -> 
     return sum(len(batch) * max(lengths[i] for i in batch) for batch in batches)
 
 
-def in_file_order(classifier: Any, texts: list[str], batch_size: int) -> list[list[float]]:
-    """Every label's score per text, batched in the order of `texts`: the baseline."""
-    column = {label: index for index, label in enumerate(classifier.labels)}
-    rows = []
-    for found in classifier.pipeline(texts, batch_size=batch_size, truncation=True):
-        row = [0.0] * len(column)
-        for item in found:
-            row[column[item["label"]]] = float(item["score"])
-        rows.append(row)
-    return rows
-
-
 def largest_difference(ours: list[list[float]], theirs: list[list[float]]) -> float:
     return max(
         abs(a - b)
@@ -110,9 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         texts = mixed_lengths(sample, args.texts)
         tokenizer = classifier.pipeline.tokenizer
         lengths = [len(ids) for ids in tokenizer(texts, truncation=True)["input_ids"]]
-        longest_first = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        as_stored = list(range(len(texts)))
         size = args.batch_size
+        ours_positions = positions(lengths, predict.longest_first(texts), size)
         workload = f"{len(texts):,} texts of {min(lengths)} to {max(lengths)} tokens"
 
         print(f"Timing, median of {args.repeats}, {args.threads} thread(s) ...", flush=True)
@@ -120,28 +107,29 @@ def main(argv: list[str] | None = None) -> int:
             f"predict.classify: longest first, batches of {size}",
             lambda: predict.classify(classifier, texts, size),
         )
+
+        def in_file_order(batch_size: int) -> list[list[float]]:
+            """Every label's score per text, batched in the order of `texts`: the baselines."""
+            found = classifier.pipeline(texts, batch_size=batch_size, truncation=True)
+            rows: list[list[float]] = predict.score_rows(classifier, found)
+            return rows
+
         comparisons = [
             compare(
                 "order",
                 ours,
-                (
-                    f"the file's order, batches of {size}",
-                    lambda: in_file_order(classifier, texts, size),
-                ),
+                (f"the file's order, batches of {size}", lambda: in_file_order(size)),
                 repeats=args.repeats,
                 workload=workload,
-                tokens=(
-                    positions(lengths, longest_first, size),
-                    positions(lengths, as_stored, size),
-                ),
+                tokens=(ours_positions, positions(lengths, range(len(texts)), size)),
             ),
             compare(
                 "batching",
                 ours,
-                ("one text per forward pass", lambda: in_file_order(classifier, texts, 1)),
+                ("one text per forward pass", lambda: in_file_order(1)),
                 repeats=args.repeats,
                 workload=workload,
-                tokens=(positions(lengths, longest_first, size), sum(lengths)),
+                tokens=(ours_positions, sum(lengths)),
             ),
         ]
     print(markdown([comparison for comparison, _ in comparisons]))
