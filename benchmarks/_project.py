@@ -102,12 +102,14 @@ def timed(
     repeats: int,
     workload: str,
     tokens: tuple[int, int] | None = None,
+    warm_up: bool = True,
 ) -> Comparison:
     """Median wall time of each side; the sides take turns, so drift hits them alike.
 
-    One untimed round first: the first call of each side pays for caches and lazy set-up.
+    One untimed round first (`warm_up=False` when the caller has just run each side): the first
+    call of each side pays for caches and lazy set-up.
     """
-    for _, run in (ours, baseline):
+    for _, run in (ours, baseline) if warm_up else ():
         run()
     times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats):

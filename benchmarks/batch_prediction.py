@@ -63,9 +63,10 @@ def compare(
     baseline: tuple[str, Callable[[], list[list[float]]]],
     **timing: Any,
 ) -> tuple[Comparison, float]:
-    """The timed comparison, and the largest difference between the two sides' scores."""
+    """The timed comparison, and the largest difference between the two sides' scores, found in
+    the untimed round that warms both sides up."""
     difference = largest_difference(ours[1](), baseline[1]())
-    return timed(name, ours, baseline, **timing), difference
+    return timed(name, ours, baseline, warm_up=False, **timing), difference
 
 
 def main(argv: list[str] | None = None) -> int:
