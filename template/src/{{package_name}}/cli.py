@@ -31,6 +31,11 @@ def listing(items: Sequence[str], limit: int = 5) -> str:
     return ", ".join(items[:limit]) + more
 
 
+def shorten(text: str, width: int = 40) -> str:
+    """`text`, cut to `width` characters with an ellipsis: a value quoted in an error line."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """An argparse parser whose errors are one line, like every other error of the stages."""
 
