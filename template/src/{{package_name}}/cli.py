@@ -75,12 +75,14 @@ def run(
     for name, value in vars(args).items():  # "~" that the shell left as it is (--dir=~/x)
         if isinstance(value, Path):
             setattr(args, name, value.expanduser())
+    SAID.clear()
     try:
         with sigterm_as_interrupt():
             check_defaults(parser, args)
             stage(args)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
+        write_summary(parser.prog, "failed", [*SAID, f"error: {error}"])
         return 2
     except KeyboardInterrupt:
         stopped = (
@@ -88,8 +90,40 @@ def run(
             "and a publish it began is completed)"
         )
         print(f"error: {stopped}", file=sys.stderr)
+        write_summary(parser.prog, "stopped", [*SAID, f"error: {stopped}"])
         return 130
+    write_summary(parser.prog, "", SAID)
     return 0
+
+
+# What the running stage said (see say); run() starts each stage with none.
+SAID: list[str] = []
+URL = re.compile(r"https?://[^\s<>]*[^\s<>.,;:)]")
+
+
+def say(text: str) -> None:
+    """Print an outcome of the stage: what it wrote, published or decided, as opposed to its
+    progress. In a workflow step, the outcomes also go to the run's page (see write_summary)."""
+    print(text, flush=True)
+    SAID.append(text)
+
+
+def write_summary(stage: str, ending: str, said: Sequence[str]) -> None:
+    """Append what a stage said to $GITHUB_STEP_SUMMARY, the Markdown that GitHub shows on a
+    workflow run's page: a heading naming the stage (and `ending`, when it did not finish), the
+    lines verbatim in a fenced block, so that tables keep their columns, and each URL in them
+    as a link."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path or not said:
+        return
+    text = "\n".join(said)
+    longest = max((len(ticks) for ticks in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)  # longer than any run of backticks in the text
+    heading = f"### {stage}" + (f" {ending}" if ending else "")
+    links = [f"- <{url}>" for url in dict.fromkeys(URL.findall(text))]
+    markdown = "\n".join([heading, "", f"{fence}text", text, fence, "", *links]).rstrip()
+    with Path(path).open("a", encoding="utf-8") as handle:
+        handle.write(markdown + "\n\n")
 
 
 @contextmanager
