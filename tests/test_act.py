@@ -463,6 +463,7 @@ def test_hf_jobs_backend_trains_in_a_hub_job_and_the_gate_runs(
     # The job's log streamed into the workflow's: the training inside the job, then its outputs.
     assert "Test accuracy" in result.output
     assert f"| [job output] model_tag={next_model_tag(before)}\n" in result.output
+    assert "%|" not in result.output  # the job's training drew no progress bar into the log
     assert f"Code commit | `{head}`" in after["model"]["card"]
     assert re.search(r"(Promoted|Not promoted): \S+@model-v\d+", result.output), result.explain()
 

@@ -77,7 +77,15 @@ def rehearsed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         clients = HubClients(server.url, home=tmp_path_factory.mktemp("hf-home"))
         code = "".join(f"{name} = {value!r}\n" for name, value in ids.items()) + READ_BACK
         landed: dict[str, Any] = clients.run(code)
-    return {**landed, "head": head, "stdout": result.stdout, "project": project, "ids": ids}
+    logged = result.stdout + result.stderr
+    return {
+        **landed,
+        "head": head,
+        "stdout": result.stdout,
+        "logged": logged,
+        "project": project,
+        "ids": ids,
+    }
 
 
 @pytest.mark.slow
@@ -89,6 +97,17 @@ def test_rehearsal_leaves_data_tag_model_tag_prod_and_a_space_commit(
     assert rehearsed["model_refs"]["prod"] == rehearsed["model_refs"]["model-v1"]
     assert len(rehearsed["space_commits"]) >= 2  # the Space's creation, then the deploy
     assert "Rehearsal finished" in rehearsed["stdout"]
+
+
+@pytest.mark.slow
+def test_off_a_terminal_the_stages_log_lines_and_draw_no_progress_bars(
+    rehearsed: dict[str, Any],
+) -> None:
+    """Captured like a workflow's log, where every redraw of a bar would be a line of its own."""
+    logged = rehearsed["logged"]
+    assert "%|" not in logged  # no bar of the Trainer, datasets or huggingface_hub
+    assert "\r" not in logged
+    assert re.search(r"^Epoch 1 of \d+: training loss [\d.]+, validation loss", logged, re.M)
 
 
 @pytest.mark.slow

@@ -76,6 +76,8 @@ def run(
         if isinstance(value, Path):
             setattr(args, name, value.expanduser())
     SAID.clear()
+    if not sys.stderr.isatty():
+        hide_progress_bars()
     try:
         with sigterm_as_interrupt():
             check_defaults(parser, args)
@@ -94,6 +96,40 @@ def run(
         return 130
     write_summary(parser.prog, "", SAID)
     return 0
+
+
+PROGRESS_BARS_OFF = "HF_HUB_DISABLE_PROGRESS_BARS"  # huggingface_hub's, and the stages' switch
+
+
+def hide_progress_bars() -> None:
+    """Have the Hugging Face libraries draw no progress bars, in this process and those it
+    starts, unless the environment asks for them. Off a terminal (a workflow's log, an HF Job's,
+    a file) every redraw of a bar is a line of its own: thousands in one training. The
+    libraries read their settings when first imported, which the stages do late; train_model
+    asks the Trainer for no bar either (progress_bars_off) and prints how far it got instead."""
+    off = os.environ.setdefault(PROGRESS_BARS_OFF, "1")  # huggingface_hub and transformers
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", off)  # one switch for all
+    if not progress_bars_off():
+        return
+    # A library imported before the stage ran (a stage called from Python) read them already.
+    if "huggingface_hub" in sys.modules:
+        from huggingface_hub.utils.tqdm import disable_progress_bars
+
+        disable_progress_bars()
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as transformers_logging
+
+        disable: Any = transformers_logging.disable_progress_bar  # untyped
+        disable()
+    if "datasets" in sys.modules:
+        import datasets
+
+        datasets.disable_progress_bars()
+
+
+def progress_bars_off() -> bool:
+    """Whether HF_HUB_DISABLE_PROGRESS_BARS turns the bars off, as huggingface_hub reads it."""
+    return os.environ.get(PROGRESS_BARS_OFF, "").upper() in {"1", "ON", "YES", "TRUE"}
 
 
 # What the running stage said (see say); run() starts each stage with none.
