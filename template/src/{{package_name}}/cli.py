@@ -149,17 +149,22 @@ def write_summary(stage: str, ending: str, said: Sequence[str]) -> None:
     workflow run's page: a heading naming the stage (and `ending`, when it did not finish), the
     lines verbatim in a fenced block, so that tables keep their columns, and each URL in them
     as a link."""
-    path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not path or not said:
+    if not os.environ.get("GITHUB_STEP_SUMMARY") or not said:
         return
     text = "\n".join(said)
     longest = max((len(ticks) for ticks in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)  # longer than any run of backticks in the text
     heading = f"### {stage}" + (f" {ending}" if ending else "")
     links = [f"- <{url}>" for url in dict.fromkeys(URL.findall(text))]
-    markdown = "\n".join([heading, "", f"{fence}text", text, fence, "", *links]).rstrip()
-    with Path(path).open("a", encoding="utf-8") as handle:
-        handle.write(markdown + "\n\n")
+    append_summary("\n".join([heading, "", f"{fence}text", text, fence, "", *links]))
+
+
+def append_summary(markdown: str) -> None:
+    """Append Markdown to $GITHUB_STEP_SUMMARY, when a workflow step runs this stage."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path and markdown.strip():
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(markdown.rstrip() + "\n\n")
 
 
 @contextmanager
