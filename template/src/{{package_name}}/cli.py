@@ -149,7 +149,7 @@ def write_summary(stage: str, ending: str, said: Sequence[str]) -> None:
     workflow run's page: a heading naming the stage (and `ending`, when it did not finish), the
     lines verbatim in a fenced block, so that tables keep their columns, and each URL in them
     as a link."""
-    if not os.environ.get("GITHUB_STEP_SUMMARY") or not said:
+    if not said:
         return
     text = "\n".join(said)
     longest = max((len(ticks) for ticks in re.findall(r"`+", text)), default=0)
@@ -161,10 +161,8 @@ def write_summary(stage: str, ending: str, said: Sequence[str]) -> None:
 
 def append_summary(markdown: str) -> None:
     """Append Markdown to $GITHUB_STEP_SUMMARY, when a workflow step runs this stage."""
-    path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if path and markdown.strip():
-        with Path(path).open("a", encoding="utf-8") as handle:
-            handle.write(markdown.rstrip() + "\n\n")
+    if markdown.strip():
+        append_to("GITHUB_STEP_SUMMARY", markdown.rstrip() + "\n\n")
 
 
 @contextmanager
@@ -240,7 +238,12 @@ def write_outputs(**values: str) -> None:
 
     Workflows (and the offline rehearsal) read published tags and commits from there.
     """
-    path = os.environ.get("GITHUB_OUTPUT")
+    append_to("GITHUB_OUTPUT", "".join(f"{key}={value}\n" for key, value in values.items()))
+
+
+def append_to(variable: str, text: str) -> None:
+    """Append `text` to the file that a workflow step names in `variable`, if it names one."""
+    path = os.environ.get(variable)
     if path:
         with Path(path).open("a", encoding="utf-8") as handle:
-            handle.writelines(f"{key}={value}\n" for key, value in values.items())
+            handle.write(text)
