@@ -23,7 +23,9 @@ from .web import BodyReader, FileBody, Request, Response, error_response
 logger = logging.getLogger("local_hub")
 
 _COPY_CHUNK = 1024 * 1024
-_SIGNAL_POLL = 0.2
+# How often the main thread looks for a stop signal, and the serving thread for shutdown(): each
+# wait is at most this long, so a stopped server exits within about twice it.
+_POLL = 0.05
 # LFS upload URLs are credentials; keep them out of access logs.
 _CAPABILITY_RE = re.compile(r"(/api/local-hub/lfs/)[^/\s?]+")
 
@@ -202,7 +204,10 @@ class LocalHub:
         self._server.app = self.app
         self.app.endpoint = _advertised_url(self._host, self._server.server_address[1])
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="local-hub", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": _POLL},
+            name="local-hub",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -249,7 +254,7 @@ def serve(hub: LocalHub, url_file: Path | None = None) -> None:
         print(hub.url, flush=True)
         logger.info("serving %s from %s", hub.url, hub.settings.root.resolve())
         while not stop_signals:
-            time.sleep(_SIGNAL_POLL)
+            time.sleep(_POLL)
         logger.info("shutting down")
     finally:
         hub.stop()
