@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import signal
@@ -76,6 +77,7 @@ def run(
         if isinstance(value, Path):
             setattr(args, name, value.expanduser())
     SAID.clear()
+    quiet_hub_retries()
     if not sys.stderr.isatty():
         hide_progress_bars()
     try:
@@ -96,6 +98,28 @@ def run(
         return 130
     write_summary(parser.prog, "", SAID)
     return 0
+
+
+class HubRetryNotices(logging.Filter):
+    """Drops huggingface_hub's notice of each retry of a request ("'...' thrown while
+    requesting GET ...", "Retrying in 2s [Retry 2/5]."): a Hub that goes away mid-run gave a
+    dozen of them before the one line that says so. The retries still happen, and what the
+    Hub itself warns of, or a wait for a rate limit, is still said."""
+
+    NOTICES = (" thrown while requesting ", "Retrying in ", "Error while downloading from ")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(notice in message for notice in self.NOTICES)
+
+
+def quiet_hub_retries() -> None:
+    """Install HubRetryNotices where huggingface_hub logs its retries (before or after it is
+    imported: a logger is made by its name)."""
+    for name in ("huggingface_hub.utils._http", "huggingface_hub.file_download"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HubRetryNotices) for f in logger.filters):
+            logger.addFilter(HubRetryNotices())
 
 
 PROGRESS_BARS_OFF = "HF_HUB_DISABLE_PROGRESS_BARS"  # huggingface_hub's, and the stages' switch
