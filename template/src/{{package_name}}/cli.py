@@ -101,25 +101,49 @@ def run(
 
 
 class HubRetryNotices(logging.Filter):
-    """Drops huggingface_hub's notice of each retry of a request ("'...' thrown while
-    requesting GET ...", "Retrying in 2s [Retry 2/5]."): a Hub that goes away mid-run gave a
-    dozen of them before the one line that says so. The retries still happen, and what the
-    Hub itself warns of, or a wait for a rate limit, is still said."""
+    """Turns huggingface_hub's notices of the retries of a request ("'...' thrown while
+    requesting GET ...", "Retrying in 2s [Retry 2/5].") into one line, the first time, that
+    says what the stage is waiting for: a Hub that went away mid-run gave a dozen of them
+    before the one line that says so, and without any it was a silent minute. The retries
+    still happen, and what the Hub itself warns of, or a wait for a rate limit, is still said."""
 
     NOTICES = (" thrown while requesting ", "Retrying in ", "Error while downloading from ")
+    WAITING = "warning: waiting for the Hub ({}): asking again a few times before giving up"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said = False
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        return not any(notice in message for notice in self.NOTICES)
+        if not any(notice in message for notice in self.NOTICES):
+            return True
+        if self.said or message.startswith("Retrying in ") or "Max retries exceeded" in message:
+            return False
+        self.said = True
+        record.msg, record.args = self.WAITING.format(shorten(self.reason(record), 80)), None
+        return True
+
+    @staticmethod
+    def reason(record: logging.LogRecord) -> str:
+        """What went wrong, without the URL: "HTTP Error 503", or the client's error."""
+        if isinstance(record.args, tuple) and len(record.args) == 2:  # Error while downloading
+            return first_line(Exception(record.args[1]))
+        said = record.getMessage().split(" thrown while requesting ")[0]
+        return said[1:-1] if said.startswith("'") and said.endswith("'") else said
+
+
+HUB_RETRIES = HubRetryNotices()  # one for both loggers, so that the line is said once a run
 
 
 def quiet_hub_retries() -> None:
-    """Install HubRetryNotices where huggingface_hub logs its retries (before or after it is
-    imported: a logger is made by its name)."""
+    """Install HUB_RETRIES where huggingface_hub logs its retries (before or after it is
+    imported: a logger is made by its name), ready to say once in this run that a stage waits."""
+    HUB_RETRIES.said = False
     for name in ("huggingface_hub.utils._http", "huggingface_hub.file_download"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, HubRetryNotices) for f in logger.filters):
-            logger.addFilter(HubRetryNotices())
+        if HUB_RETRIES not in logger.filters:
+            logger.addFilter(HUB_RETRIES)
 
 
 PROGRESS_BARS_OFF = "HF_HUB_DISABLE_PROGRESS_BARS"  # huggingface_hub's, and the stages' switch
