@@ -32,6 +32,11 @@ def listing(items: Sequence[str], limit: int = 5) -> str:
     return ", ".join(items[:limit]) + more
 
 
+def counted(number: int, noun: str) -> str:
+    """`number` and `noun`, plural unless it is one: "1 row", "2 rows"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def shorten(text: str, width: int = 40) -> str:
     """`text`, cut to `width` characters with an ellipsis: a value quoted in an error line."""
     return text if len(text) <= width else text[: width - 3] + "..."
