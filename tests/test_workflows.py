@@ -144,6 +144,29 @@ def test_training_steps_run_training_as_their_own_process(rendered: Callable[[st
     assert all(call.startswith("exec .venv/bin/") for call in calls), calls
 
 
+@pytest.mark.parametrize("answer_set", IDS)
+def test_every_install_on_a_github_runner_takes_torch_from_the_torch_backend_variable(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    """The README says that the TORCH_BACKEND variable picks where torch comes from on
+    GitHub-hosted runners: each job that installs the project there, CI too, passes it on."""
+    project = rendered(answer_set)
+    hosted, backends = [], set()
+    for path in sorted((project / ".github" / "workflows").glob("*.yml")):
+        for name, job in yaml.safe_load(path.read_text())["jobs"].items():
+            for step in job.get("steps", []):
+                if step.get("uses") == "./.github/actions/setup":
+                    where = f"{path.name}:{name}"
+                    backend = step.get("with", {}).get("torch-backend")
+                    if isinstance(job["runs-on"], list):  # the labels of a self-hosted runner
+                        assert backend == "${{ vars.SELF_HOSTED_TORCH_BACKEND || 'auto' }}", where
+                        continue
+                    hosted.append(where)
+                    backends.add(backend)
+    assert "ci.yml:checks" in hosted
+    assert backends == {"${{ vars.TORCH_BACKEND || 'cpu' }}"}, hosted
+
+
 UNSAFE_STEP = """
       - name: Greet the pull request
         run: echo "Checking ${{ github.event.pull_request.title }}"
