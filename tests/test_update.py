@@ -420,6 +420,16 @@ def test_edit_that_clashes_with_a_template_change_gets_conflict_markers_the_chec
     reported = set(MARKER_REPORT.findall(check.stdout))
     assert reported == {"src/ticket_router/config.py"}
 
+    # A marker in pyproject.toml stops uv and pytest before any test: as a script (the docs'
+    # command), the check still lists every marker.
+    pyproject = project / "pyproject.toml"
+    clash = "<<<<<<< before updating\n# ours\n=======\n# theirs\n>>>>>>> after updating\n"
+    pyproject.write_text(pyproject.read_text() + clash)
+    assert conflict_check(project).returncode != 0
+    script = run([sys.executable, CHECK], project)
+    assert script.returncode == 1
+    assert set(MARKER_REPORT.findall(script.stdout)) == {reported.pop(), "pyproject.toml"}
+
 
 @pytest.mark.slow
 def test_update_across_a_migration_needs_trust(template: Path, tmp_path: Path) -> None:
@@ -455,6 +465,37 @@ def test_the_documented_package_rename_gives_a_render_with_the_new_name(
     fresh = copy(template, release, tmp_path / "fresh", {"package_name": "triage"})
     assert_same_tree(snapshot(project), snapshot(fresh))
     assert git("status", "--porcelain", cwd=project) == ""
+
+
+def test_a_new_default_backend_keeps_the_answers_of_the_other_backends(
+    template: Path, tmp_path: Path
+) -> None:
+    """A dispatch of train.yml can pick any backend, so the HF Jobs flavor and the runner's
+    labels are rendered whatever the default backend: changing it must not reset them (a
+    dearer flavor, or a job queued for labels no runner has)."""
+    release = f"v{release_under_test()}"
+    others = {"hf_jobs_flavor": "t4-small", "self_hosted_labels": "self-hosted, linux, a100"}
+    project = copy(
+        template, release, tmp_path / "project", {"training_backend": "hf-jobs", **others}
+    )
+    commit_all(project, "Start from copier-hf-mlops")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ShallowCloneWarning)
+        run_update(
+            str(project),
+            data={"training_backend": "github-runner"},
+            defaults=True,
+            overwrite=True,
+            vcs_ref=release,
+            quiet=True,
+        )
+    recorded = recorded_answers(project)
+    assert recorded["training_backend"] == "github-runner"
+    assert {name: recorded[name] for name in others} == others
+    config = (project / "src" / recorded["package_name"] / "config.py").read_text()
+    assert 'hf_jobs_flavor: str = "t4-small"' in config
+    train = (project / ".github" / "workflows" / "train.yml").read_text()
+    assert '["self-hosted", "linux", "a100"]' in train
 
 
 # ---------------------------------------------------------------- the template-update workflow
