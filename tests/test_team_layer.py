@@ -94,13 +94,15 @@ def test_layer_renders_the_owners_and_a_valid_pre_commit_config(tmp_path: Path) 
         "mypy",
         "pytest",
     ]
-    # Every hook runs a command of the project's dev environment, on the project's files.
+    # Every hook runs a command of the project's dev environment, on the project's files; the
+    # conflict check runs as a script, which a marker in pyproject.toml cannot stop.
     pyproject = (REPO / "template" / "pyproject.toml.jinja").read_text()
-    for hook in hooks:
-        command = hook["entry"].split()
+    markers, *checks = (hook["entry"].split() for hook in hooks)
+    assert markers == ["uv", "run", "--no-project", "python", "tests/test_conflict_markers.py"]
+    assert (REPO / "template" / markers[-1]).is_file()
+    for command in checks:
         assert command[:2] == ["uv", "run"]
         assert f'"{command[2]}>=' in pyproject, f"{command[2]} is not a dev dependency"
-    assert (REPO / "template" / hooks[0]["entry"].split()[-1]).is_file()
 
 
 def test_layer_without_pre_commit_leaves_the_config_out(tmp_path: Path) -> None:

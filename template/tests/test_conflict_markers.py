@@ -11,8 +11,6 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Built from parts so that this file does not contain the markers it looks for.
 OPENING, BASE, CLOSING = ("<" * 7 + " ", "|" * 7 + " ", ">" * 7 + " ")
@@ -78,15 +76,30 @@ def conflict_markers(lines: list[str]) -> list[int]:
     return sorted(numbers)
 
 
-def test_no_conflict_markers_or_rejected_hunks() -> None:
+def unresolved(root: Path) -> list[str]:
+    """Each conflict marker as `file:line: text`, and each `.rej` file, under `root`."""
     problems: list[str] = []
-    for path in project_files(PROJECT_ROOT):
-        name = path.relative_to(PROJECT_ROOT).as_posix()
+    for path in project_files(root):
+        name = path.relative_to(root).as_posix()
         if name.endswith(".rej"):
             problems.append(f"{name}: rejected hunks of an update; apply them by hand, then delete")
             continue
         lines = text_lines(path)
         problems += [f"{name}:{n}: {lines[n - 1]}" for n in conflict_markers(lines)]
-    if problems:
+    return problems
+
+
+def test_no_conflict_markers_or_rejected_hunks() -> None:
+    import pytest  # here, so that the file also runs as a script with any Python
+
+    if problems := unresolved(PROJECT_ROOT):
         # pytest.fail, not assert: an assertion message is cut after a few lines.
         pytest.fail("Unresolved merge conflicts:\n" + "\n".join(problems), pytrace=False)
+
+
+if __name__ == "__main__":
+    # `python tests/test_conflict_markers.py`: every marker, even while one sits in
+    # pyproject.toml, which pytest and uv read (and fail on) before any test runs.
+    found = unresolved(PROJECT_ROOT)
+    print("\n".join(found) or "No unresolved merge conflicts")
+    raise SystemExit(1 if found else 0)
